@@ -25,7 +25,7 @@ fn endpoints_return_results_and_lists_iterate() {
         ..Default::default()
     };
     let customer = Customer::create(&client, &params).unwrap();
-    assert_eq!(customer.object, "customer");
+    assert!(customer.id.starts_with("cus_"), "{}", customer.id);
     let session = VerificationSession::redact(&client, "vs_123", &Default::default()).unwrap();
     assert_eq!(session.id, "vs_123");
     let first = Customer::list_auto_paging(&client, &Default::default())

@@ -205,6 +205,8 @@ impl Walker<'_> {
         let reject = |wrong: Value| Some((wrong, Expect::Reject(display(at))));
         match ty {
             TypeRef::String | TypeRef::Id(_) => reject(json!(12345)),
+            // A fixed `object` is checked: another object's name is refused.
+            TypeRef::ObjectName => reject(json!("not_this_object")),
             TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Timestamp => {
                 reject(json!("not the right type"))
             }

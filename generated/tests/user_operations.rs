@@ -390,7 +390,7 @@ async fn crypto_onramp_sessions_quotes_and_limits() {
     let page = OnrampSession::list(&client, &Default::default())
         .await
         .unwrap();
-    assert_eq!(page.data[0].object, "crypto.onramp_session");
+    assert!(!page.data.is_empty());
     only_request(
         &server,
         "GET",
@@ -442,10 +442,10 @@ async fn crypto_onramp_sessions_quotes_and_limits() {
         ]
     );
 
-    let limits = OnrampTransactionLimits::retrieve(&client, &Default::default())
+    // Decoding checks the `object`; the type stores none.
+    OnrampTransactionLimits::retrieve(&client, &Default::default())
         .await
         .unwrap();
-    assert_eq!(limits.object, "crypto.onramp_transaction_limits");
     only_request(
         &server,
         "GET",

@@ -404,17 +404,21 @@ impl<'de> serde::Deserialize<'de> for ApiErrors {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "application"))]
 pub struct Application {
     /// Unique identifier for the object.
     pub id: String,
     /// The name of the application.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Application {
+    /// The `object` of every `Application`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "application";
 }
 
 impl stripe_core::Object for Application {
@@ -430,20 +434,20 @@ impl stripe_core::Decode for Application {
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.optional_into(&mut name)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "application")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
-        Ok(Self { id, name, object, extra })
+        stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { id, name, extra })
     }
 }
 
@@ -583,6 +587,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteTaxAmount {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "application"))]
 pub struct DeletedApplication {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -591,11 +596,14 @@ pub struct DeletedApplication {
     /// The name of the application.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DeletedApplication {
+    /// The `object` of every `DeletedApplication`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "application";
 }
 
 impl stripe_core::Object for DeletedApplication {
@@ -612,7 +620,7 @@ impl stripe_core::Decode for DeletedApplication {
         let mut deleted = None;
         let mut id = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -620,20 +628,14 @@ impl stripe_core::Decode for DeletedApplication {
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.optional_into(&mut name)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "application")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
-        Ok(Self {
-            deleted,
-            id,
-            name,
-            object,
-            extra,
-        })
+        stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { deleted, id, name, extra })
     }
 }
 
@@ -648,6 +650,7 @@ impl<'de> serde::Deserialize<'de> for DeletedApplication {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "bank_account"))]
 pub struct DeletedBankAccount {
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the bank account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -656,11 +659,14 @@ pub struct DeletedBankAccount {
     pub deleted: bool,
     /// Unique identifier for the object.
     pub id: crate::ids::BankAccountId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DeletedBankAccount {
+    /// The `object` of every `DeletedBankAccount`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "bank_account";
 }
 
 impl stripe_core::Object for DeletedBankAccount {
@@ -677,7 +683,7 @@ impl stripe_core::Decode for DeletedBankAccount {
         let mut currency = None;
         let mut deleted = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -685,18 +691,17 @@ impl stripe_core::Decode for DeletedBankAccount {
                 "currency" => decoder.optional_into(&mut currency)?,
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "bank_account")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             currency,
             deleted,
             id,
-            object,
             extra,
         })
     }
@@ -713,6 +718,7 @@ impl<'de> serde::Deserialize<'de> for DeletedBankAccount {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "card"))]
 pub struct DeletedCard {
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the bank account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -721,11 +727,14 @@ pub struct DeletedCard {
     pub deleted: bool,
     /// Unique identifier for the object.
     pub id: crate::ids::CardId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DeletedCard {
+    /// The `object` of every `DeletedCard`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "card";
 }
 
 impl stripe_core::Object for DeletedCard {
@@ -742,7 +751,7 @@ impl stripe_core::Decode for DeletedCard {
         let mut currency = None;
         let mut deleted = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -750,18 +759,17 @@ impl stripe_core::Decode for DeletedCard {
                 "currency" => decoder.optional_into(&mut currency)?,
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "card")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             currency,
             deleted,
             id,
-            object,
             extra,
         })
     }

@@ -11,6 +11,7 @@
 /// Related guide: [Store data between page reloads](https://stripe.com/docs/stripe-apps/store-auth-data-custom-objects)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "apps.secret"))]
 pub struct Secret {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -26,8 +27,6 @@ pub struct Secret {
     pub livemode: bool,
     /// A name for the secret that's unique within the scope.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The plaintext secret value to be stored.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<String>,
@@ -35,6 +34,11 @@ pub struct Secret {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Secret {
+    /// The `object` of every `Secret`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "apps.secret";
 }
 
 impl stripe_core::Object for Secret {
@@ -54,7 +58,7 @@ impl stripe_core::Decode for Secret {
         let mut id = None;
         let mut livemode = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payload = None;
         let mut scope = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -81,7 +85,7 @@ impl stripe_core::Decode for Secret {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "apps.secret")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -112,7 +116,7 @@ impl stripe_core::Decode for Secret {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let scope = stripe_core::decode::required(scope, start, "scope")?;
         Ok(Self {
             created,
@@ -121,7 +125,6 @@ impl stripe_core::Decode for Secret {
             id,
             livemode,
             name,
-            object,
             payload,
             scope,
             extra,

@@ -3,6 +3,10 @@
 /// A portal configuration describes the functionality and behavior of a portal session.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "billing_portal.configuration")
+)]
 pub struct Configuration {
     /// Whether the configuration is active and can be used to create portal sessions.
     pub active: bool,
@@ -28,13 +32,16 @@ pub struct Configuration {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Time at which the object was last updated. Measured in seconds since the Unix epoch.
     pub updated: stripe_core::Timestamp,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Configuration {
+    /// The `object` of every `Configuration`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "billing_portal.configuration";
 }
 
 impl stripe_core::Object for Configuration {
@@ -59,7 +66,7 @@ impl stripe_core::Decode for Configuration {
         let mut livemode = None;
         let mut login_page = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut updated = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -74,7 +81,13 @@ impl stripe_core::Decode for Configuration {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "billing_portal.configuration",
+                                )?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -137,7 +150,7 @@ impl stripe_core::Decode for Configuration {
         let is_default = stripe_core::decode::required(is_default, start, "is_default")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let login_page = stripe_core::decode::required(login_page, start, "login_page")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let updated = stripe_core::decode::required(updated, start, "updated")?;
         Ok(Self {
             active,
@@ -151,7 +164,6 @@ impl stripe_core::Decode for Configuration {
             livemode,
             login_page,
             metadata,
-            object,
             updated,
             extra,
         })

@@ -16,6 +16,7 @@
 /// Learn more in the [integration guide](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "billing_portal.session"))]
 pub struct Session {
     /// The configuration used by this session, describing the features available.
     pub configuration: stripe_core::Expandable<crate::billing_portal::Configuration>,
@@ -33,8 +34,6 @@ pub struct Session {
     /// The IETF language tag of the locale Customer Portal is displayed in. If blank or auto, the customer’s `preferred_locales` or browser’s locale is used.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locale: Option<SessionLocale>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account for which the session was created on behalf of. When specified, only subscriptions and invoices with this `on_behalf_of` account appear in the portal. For more information, see the [docs](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of). Use the [Accounts API](https://stripe.com/docs/api/accounts/object#account_object-settings-branding) to modify the `on_behalf_of` account's branding settings, which the portal displays.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
@@ -46,6 +45,11 @@ pub struct Session {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Session {
+    /// The `object` of every `Session`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "billing_portal.session";
 }
 
 impl stripe_core::Object for Session {
@@ -66,7 +70,7 @@ impl stripe_core::Decode for Session {
         let mut id = None;
         let mut livemode = None;
         let mut locale = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut return_url = None;
         let mut url = None;
@@ -95,7 +99,10 @@ impl stripe_core::Decode for Session {
                 6 => {
                     match key {
                         "locale" => decoder.optional_into(&mut locale)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "billing_portal.session")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -142,7 +149,7 @@ impl stripe_core::Decode for Session {
         let customer = stripe_core::decode::required(customer, start, "customer")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
             configuration,
@@ -152,7 +159,6 @@ impl stripe_core::Decode for Session {
             id,
             livemode,
             locale,
-            object,
             on_behalf_of,
             return_url,
             url,

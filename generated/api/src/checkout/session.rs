@@ -16,6 +16,7 @@
 /// Related guide: [Checkout quickstart](https://stripe.com/docs/checkout/quickstart)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "checkout.session"))]
 pub struct Session {
     /// When set, provides configuration for actions to take if this Checkout Session expires.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -101,8 +102,6 @@ pub struct Session {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session.
     pub mode: SessionMode,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -174,6 +173,11 @@ pub struct Session {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Session {
+    /// The `object` of every `Session`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "checkout.session";
+}
+
 impl stripe_core::Object for Session {
     type Id = crate::ids::checkout::SessionId;
     fn id(&self) -> Option<&str> {
@@ -213,7 +217,7 @@ impl stripe_core::Decode for Session {
         let mut locale = None;
         let mut metadata = None;
         let mut mode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payment_intent = None;
         let mut payment_link = None;
         let mut payment_method_collection = None;
@@ -259,7 +263,9 @@ impl stripe_core::Decode for Session {
                 6 => {
                     match key {
                         "locale" => decoder.optional_into(&mut locale)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "checkout.session")?
+                        }
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -459,7 +465,7 @@ impl stripe_core::Decode for Session {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let mode = stripe_core::decode::required(mode, start, "mode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_method_types = stripe_core::decode::required(
             payment_method_types,
             start,
@@ -504,7 +510,6 @@ impl stripe_core::Decode for Session {
             locale,
             metadata,
             mode,
-            object,
             payment_intent,
             payment_link,
             payment_method_collection,

@@ -4,6 +4,7 @@
 /// payment is deducted from your merchant balance.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "climate.order"))]
 pub struct Order {
     /// Total amount of [Frontier](https://frontierclimate.com/)'s service fees in the currency's smallest unit.
     pub amount_fees: i64,
@@ -47,8 +48,6 @@ pub struct Order {
     pub metadata: std::collections::BTreeMap<String, String>,
     /// Quantity of carbon removal that is included in this order.
     pub metric_tons: stripe_core::Decimal,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Unique ID for the Climate `Product` this order is purchasing.
     pub product: stripe_core::Expandable<crate::climate::Product>,
     /// Time at which the order's product was substituted for a different product. Measured in seconds since the Unix epoch.
@@ -59,6 +58,11 @@ pub struct Order {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Order {
+    /// The `object` of every `Order`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "climate.order";
 }
 
 impl stripe_core::Object for Order {
@@ -90,7 +94,7 @@ impl stripe_core::Decode for Order {
         let mut livemode = None;
         let mut metadata = None;
         let mut metric_tons = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut product = None;
         let mut product_substituted_at = None;
         let mut status = None;
@@ -106,7 +110,9 @@ impl stripe_core::Decode for Order {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "climate.order")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -221,7 +227,7 @@ impl stripe_core::Decode for Order {
             start,
             "metric_tons",
         )?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let product = stripe_core::decode::required(product, start, "product")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
@@ -243,7 +249,6 @@ impl stripe_core::Decode for Order {
             livemode,
             metadata,
             metric_tons,
-            object,
             product,
             product_substituted_at,
             status,

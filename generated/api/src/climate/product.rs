@@ -4,6 +4,7 @@
 /// You can retrieve it to see the current price and availability.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "climate.product"))]
 pub struct Product {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -25,13 +26,16 @@ pub struct Product {
     pub metric_tons_available: stripe_core::Decimal,
     /// The Climate product's name.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The carbon removal suppliers that fulfill orders for this Climate product.
     pub suppliers: Vec<crate::climate::Supplier>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Product {
+    /// The `object` of every `Product`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "climate.product";
 }
 
 impl stripe_core::Object for Product {
@@ -52,7 +56,7 @@ impl stripe_core::Decode for Product {
         let mut livemode = None;
         let mut metric_tons_available = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut suppliers = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -72,7 +76,9 @@ impl stripe_core::Decode for Product {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "climate.product")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -133,7 +139,7 @@ impl stripe_core::Decode for Product {
             "metric_tons_available",
         )?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let suppliers = stripe_core::decode::required(suppliers, start, "suppliers")?;
         Ok(Self {
             created,
@@ -143,7 +149,6 @@ impl stripe_core::Decode for Product {
             livemode,
             metric_tons_available,
             name,
-            object,
             suppliers,
             extra,
         })

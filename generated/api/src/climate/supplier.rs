@@ -3,6 +3,7 @@
 /// A supplier of carbon removal.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "climate.supplier"))]
 pub struct Supplier {
     /// Unique identifier for the object.
     pub id: crate::ids::climate::SupplierId,
@@ -14,13 +15,16 @@ pub struct Supplier {
     pub locations: Vec<crate::climate::ClimateRemovalsLocation>,
     /// Name of this carbon removal supplier.
     pub name: String,
-    /// String representing the object’s type. Objects of the same type share the same value.
-    pub object: String,
     /// The scientific pathway used for carbon removal.
     pub removal_pathway: SupplierRemovalPathway,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Supplier {
+    /// The `object` of every `Supplier`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "climate.supplier";
 }
 
 impl stripe_core::Object for Supplier {
@@ -39,7 +43,7 @@ impl stripe_core::Decode for Supplier {
         let mut livemode = None;
         let mut locations = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut removal_pathway = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -50,7 +54,7 @@ impl stripe_core::Decode for Supplier {
                 "livemode" => decoder.required_into(&mut livemode)?,
                 "locations" => decoder.required_into(&mut locations)?,
                 "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "climate.supplier")?,
                 "removal_pathway" => decoder.required_into(&mut removal_pathway)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -60,7 +64,7 @@ impl stripe_core::Decode for Supplier {
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let locations = stripe_core::decode::required(locations, start, "locations")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let removal_pathway = stripe_core::decode::required(
             removal_pathway,
             start,
@@ -72,7 +76,6 @@ impl stripe_core::Decode for Supplier {
             livemode,
             locations,
             name,
-            object,
             removal_pathway,
             extra,
         })

@@ -7,6 +7,7 @@
 /// Related guide: [Integrate the onramp](https://docs.stripe.com/crypto/integrate-the-onramp)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "crypto.onramp_session"))]
 pub struct OnrampSession {
     /// A client secret that can be used to drive a single session using our embedded widget.
     ///
@@ -22,8 +23,6 @@ pub struct OnrampSession {
     pub livemode: bool,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Redirect your users to the URL for a prebuilt frontend integration of the crypto onramp on the standalone hosted onramp.
     ///
     /// Related guide: [Mint a session with a redirect url](https://docs.stripe.com/crypto/standalone-hosted-onramp#mint-a-session-with-a-redirect-url)
@@ -34,6 +33,11 @@ pub struct OnrampSession {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl OnrampSession {
+    /// The `object` of every `OnrampSession`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "crypto.onramp_session";
 }
 
 impl stripe_core::Object for OnrampSession {
@@ -53,7 +57,7 @@ impl stripe_core::Decode for OnrampSession {
         let mut kyc_details_provided = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut redirect_url = None;
         let mut status = None;
         let mut transaction_details = None;
@@ -69,7 +73,10 @@ impl stripe_core::Decode for OnrampSession {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "crypto.onramp_session")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -131,7 +138,7 @@ impl stripe_core::Decode for OnrampSession {
             "kyc_details_provided",
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let transaction_details = stripe_core::decode::required(
             transaction_details,
@@ -145,7 +152,6 @@ impl stripe_core::Decode for OnrampSession {
             kyc_details_provided,
             livemode,
             metadata,
-            object,
             redirect_url,
             status,
             transaction_details,

@@ -3,6 +3,10 @@
 /// This object represents the limit for the remaining amount that the crypto customer can onramp.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "crypto.onramp_transaction_limits")
+)]
 pub struct OnrampTransactionLimits {
     /// The ID of the crypto customer.
     pub crypto_customer_id: String,
@@ -12,11 +16,14 @@ pub struct OnrampTransactionLimits {
     pub limits: std::collections::BTreeMap<String, serde_json::Value>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl OnrampTransactionLimits {
+    /// The `object` of every `OnrampTransactionLimits`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "crypto.onramp_transaction_limits";
 }
 
 impl stripe_core::Decode for OnrampTransactionLimits {
@@ -26,7 +33,7 @@ impl stripe_core::Decode for OnrampTransactionLimits {
         let mut crypto_customer_id = None;
         let mut limits = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -34,7 +41,13 @@ impl stripe_core::Decode for OnrampTransactionLimits {
                 "crypto_customer_id" => decoder.required_into(&mut crypto_customer_id)?,
                 "limits" => decoder.required_into(&mut limits)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "crypto.onramp_transaction_limits",
+                        )?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -45,12 +58,11 @@ impl stripe_core::Decode for OnrampTransactionLimits {
         )?;
         let limits = stripe_core::decode::required(limits, start, "limits")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             crypto_customer_id,
             limits,
             livemode,
-            object,
             extra,
         })
     }

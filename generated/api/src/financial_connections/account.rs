@@ -254,6 +254,10 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceOwnershipRefresh {
 /// A Financial Connections Account represents an account that exists outside of Stripe, to which you have been granted some degree of access.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "financial_connections.account")
+)]
 pub struct Account {
     /// The account holder that this account belongs to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -282,8 +286,6 @@ pub struct Account {
     pub last4: Option<String>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The most recent information about the account's owners.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ownership: Option<stripe_core::Expandable<AccountOwnership>>,
@@ -317,6 +319,11 @@ pub struct Account {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Account {
+    /// The `object` of every `Account`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "financial_connections.account";
+}
+
 impl stripe_core::Object for Account {
     type Id = crate::ids::financial_connections::AccountId;
     fn id(&self) -> Option<&str> {
@@ -338,7 +345,7 @@ impl stripe_core::Decode for Account {
         let mut institution_name = None;
         let mut last4 = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut ownership = None;
         let mut ownership_refresh = None;
         let mut permissions = None;
@@ -363,7 +370,13 @@ impl stripe_core::Decode for Account {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "financial_connections.account",
+                                )?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -449,7 +462,7 @@ impl stripe_core::Decode for Account {
             "institution_name",
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let subcategory = stripe_core::decode::required(
             subcategory,
@@ -472,7 +485,6 @@ impl stripe_core::Decode for Account {
             institution_name,
             last4,
             livemode,
-            object,
             ownership,
             ownership_refresh,
             permissions,
@@ -496,18 +508,25 @@ impl<'de> serde::Deserialize<'de> for Account {
 /// Describes a snapshot of the owners of an account at a particular point in time.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "financial_connections.account_ownership")
+)]
 pub struct AccountOwnership {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
     pub id: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// A paginated list of owners for this account.
     pub owners: stripe_core::List<crate::financial_connections::AccountOwner>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl AccountOwnership {
+    /// The `object` of every `AccountOwnership`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "financial_connections.account_ownership";
 }
 
 impl stripe_core::Object for AccountOwnership {
@@ -523,7 +542,7 @@ impl stripe_core::Decode for AccountOwnership {
     ) -> Result<Self, stripe_core::Failure> {
         let mut created = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut owners = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -531,22 +550,22 @@ impl stripe_core::Decode for AccountOwnership {
             match key {
                 "created" => decoder.required_into(&mut created)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "financial_connections.account_ownership",
+                        )?
+                }
                 "owners" => decoder.required_into(&mut owners)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let owners = stripe_core::decode::required(owners, start, "owners")?;
-        Ok(Self {
-            created,
-            id,
-            object,
-            owners,
-            extra,
-        })
+        Ok(Self { created, id, owners, extra })
     }
 }
 

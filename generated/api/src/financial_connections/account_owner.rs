@@ -3,6 +3,10 @@
 /// Describes an owner of an account.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "financial_connections.account_owner")
+)]
 pub struct AccountOwner {
     /// The email address of the owner.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -11,8 +15,6 @@ pub struct AccountOwner {
     pub id: crate::ids::financial_connections::AccountOwnerId,
     /// The full name of the owner.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The ownership object that this owner belongs to.
     pub ownership: String,
     /// The raw phone number of the owner.
@@ -29,6 +31,11 @@ pub struct AccountOwner {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl AccountOwner {
+    /// The `object` of every `AccountOwner`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "financial_connections.account_owner";
+}
+
 impl stripe_core::Object for AccountOwner {
     type Id = crate::ids::financial_connections::AccountOwnerId;
     fn id(&self) -> Option<&str> {
@@ -43,7 +50,7 @@ impl stripe_core::Decode for AccountOwner {
         let mut email = None;
         let mut id = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut ownership = None;
         let mut phone = None;
         let mut raw_address = None;
@@ -55,7 +62,13 @@ impl stripe_core::Decode for AccountOwner {
                 "email" => decoder.optional_into(&mut email)?,
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "financial_connections.account_owner",
+                        )?
+                }
                 "ownership" => decoder.required_into(&mut ownership)?,
                 "phone" => decoder.optional_into(&mut phone)?,
                 "raw_address" => decoder.optional_into(&mut raw_address)?,
@@ -65,13 +78,12 @@ impl stripe_core::Decode for AccountOwner {
         }
         let id = stripe_core::decode::required(id, start, "id")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let ownership = stripe_core::decode::required(ownership, start, "ownership")?;
         Ok(Self {
             email,
             id,
             name,
-            object,
             ownership,
             phone,
             raw_address,

@@ -40,6 +40,10 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceLinkAccountSessionF
 /// A Financial Connections Session is the secure way to programmatically launch the client-side Stripe.js modal that lets your users link their accounts.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "financial_connections.session")
+)]
 pub struct Session {
     /// The account holder for whom accounts are collected in this session.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -56,8 +60,6 @@ pub struct Session {
     pub id: crate::ids::financial_connections::SessionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Permissions requested for accounts collected during this session.
     pub permissions: Vec<SessionPermissions>,
     /// Data features requested to be retrieved upon account creation.
@@ -69,6 +71,11 @@ pub struct Session {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Session {
+    /// The `object` of every `Session`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "financial_connections.session";
 }
 
 impl stripe_core::Object for Session {
@@ -88,7 +95,7 @@ impl stripe_core::Decode for Session {
         let mut filters = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut permissions = None;
         let mut prefetch = None;
         let mut return_url = None;
@@ -104,7 +111,13 @@ impl stripe_core::Decode for Session {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "financial_connections.session",
+                                )?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -157,7 +170,7 @@ impl stripe_core::Decode for Session {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let permissions = stripe_core::decode::required(
             permissions,
             start,
@@ -170,7 +183,6 @@ impl stripe_core::Decode for Session {
             filters,
             id,
             livemode,
-            object,
             permissions,
             prefetch,
             return_url,

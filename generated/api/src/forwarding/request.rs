@@ -230,6 +230,7 @@ impl<'de> serde::Deserialize<'de> for ForwardedResponseDetails {
 /// Related guide: [Forward card details to third-party API endpoints](https://docs.stripe.com/payments/forwarding).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "forwarding.request"))]
 pub struct Request {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -240,8 +241,6 @@ pub struct Request {
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The PaymentMethod to insert into the forwarded request. Forwarding previously consumed PaymentMethods is allowed.
     pub payment_method: String,
     /// The field kinds to be replaced in the forwarded request.
@@ -263,6 +262,11 @@ pub struct Request {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Request {
+    /// The `object` of every `Request`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "forwarding.request";
+}
+
 impl stripe_core::Object for Request {
     type Id = crate::ids::forwarding::RequestId;
     fn id(&self) -> Option<&str> {
@@ -278,7 +282,7 @@ impl stripe_core::Decode for Request {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payment_method = None;
         let mut replacements = None;
         let mut request_context = None;
@@ -303,7 +307,9 @@ impl stripe_core::Decode for Request {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "forwarding.request")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -353,7 +359,7 @@ impl stripe_core::Decode for Request {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_method = stripe_core::decode::required(
             payment_method,
             start,
@@ -369,7 +375,6 @@ impl stripe_core::Decode for Request {
             id,
             livemode,
             metadata,
-            object,
             payment_method,
             replacements,
             request_context,

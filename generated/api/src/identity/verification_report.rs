@@ -724,6 +724,10 @@ impl<'de> serde::Deserialize<'de> for GelatoVerificationReportOptions {
 /// Related guides: [Accessing verification results](https://stripe.com/docs/identity/verification-sessions#results).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "identity.verification_report")
+)]
 pub struct VerificationReport {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -737,8 +741,6 @@ pub struct VerificationReport {
     pub id_number: Option<Box<GelatoIdNumberReport>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub options: Option<GelatoVerificationReportOptions>,
     /// Result from a selfie check
@@ -754,6 +756,11 @@ pub struct VerificationReport {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl VerificationReport {
+    /// The `object` of every `VerificationReport`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "identity.verification_report";
 }
 
 impl stripe_core::Object for VerificationReport {
@@ -772,7 +779,7 @@ impl stripe_core::Decode for VerificationReport {
         let mut id = None;
         let mut id_number = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut options = None;
         let mut selfie = None;
         let mut type_ = None;
@@ -795,7 +802,13 @@ impl stripe_core::Decode for VerificationReport {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "identity.verification_report",
+                                )?
+                        }
                         "selfie" => decoder.optional_into(&mut selfie)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -834,14 +847,13 @@ impl stripe_core::Decode for VerificationReport {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             created,
             document,
             id,
             id_number,
             livemode,
-            object,
             options,
             selfie,
             type_,

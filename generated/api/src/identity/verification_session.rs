@@ -278,6 +278,10 @@ impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputs {
 /// Related guide: [The Verification Sessions API](https://stripe.com/docs/identity/verification-sessions)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "identity.verification_session")
+)]
 pub struct VerificationSession {
     /// The short-lived client secret used by Stripe.js to [show a verification modal](https://stripe.com/docs/js/identity/modal) inside your app. This client secret expires after 24 hours and can only be used once. Don’t store it, log it, embed it in a URL, or expose it to anyone other than the user. Make sure that you have TLS enabled on any page that includes the client secret. Refer to our docs on [passing the client secret to the frontend](https://stripe.com/docs/identity/verification-sessions#client-secret) to learn more.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -298,8 +302,6 @@ pub struct VerificationSession {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// A set of options for the session’s verification checks.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub options: Option<GelatoVerificationSessionOptions>,
@@ -323,6 +325,11 @@ pub struct VerificationSession {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl VerificationSession {
+    /// The `object` of every `VerificationSession`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "identity.verification_session";
+}
+
 impl stripe_core::Object for VerificationSession {
     type Id = crate::ids::identity::VerificationSessionId;
     fn id(&self) -> Option<&str> {
@@ -341,7 +348,7 @@ impl stripe_core::Decode for VerificationSession {
         let mut last_verification_report = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut options = None;
         let mut redaction = None;
         let mut status = None;
@@ -372,7 +379,13 @@ impl stripe_core::Decode for VerificationSession {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "identity.verification_session",
+                                )?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -432,7 +445,7 @@ impl stripe_core::Decode for VerificationSession {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             client_secret,
@@ -442,7 +455,6 @@ impl stripe_core::Decode for VerificationSession {
             last_verification_report,
             livemode,
             metadata,
-            object,
             options,
             redaction,
             status,

@@ -6,6 +6,10 @@
 /// Related guide: [Early fraud warnings](https://stripe.com/docs/disputes/measuring#early-fraud-warnings)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "radar.early_fraud_warning")
+)]
 pub struct EarlyFraudWarning {
     /// An EFW is actionable if it has not received a dispute and has not been fully refunded. You may wish to proactively refund a charge that receives an EFW, in order to avoid receiving a dispute later.
     pub actionable: bool,
@@ -19,14 +23,17 @@ pub struct EarlyFraudWarning {
     pub id: crate::ids::radar::EarlyFraudWarningId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// ID of the Payment Intent this early fraud warning is for, optionally expanded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl EarlyFraudWarning {
+    /// The `object` of every `EarlyFraudWarning`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "radar.early_fraud_warning";
 }
 
 impl stripe_core::Object for EarlyFraudWarning {
@@ -46,7 +53,7 @@ impl stripe_core::Decode for EarlyFraudWarning {
         let mut fraud_type = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payment_intent = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -58,7 +65,9 @@ impl stripe_core::Decode for EarlyFraudWarning {
                 "fraud_type" => decoder.required_into(&mut fraud_type)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "radar.early_fraud_warning")?
+                }
                 "payment_intent" => decoder.optional_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -69,7 +78,7 @@ impl stripe_core::Decode for EarlyFraudWarning {
         let fraud_type = stripe_core::decode::required(fraud_type, start, "fraud_type")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             actionable,
             charge,
@@ -77,7 +86,6 @@ impl stripe_core::Decode for EarlyFraudWarning {
             fraud_type,
             id,
             livemode,
-            object,
             payment_intent,
             extra,
         })

@@ -5,6 +5,7 @@
 /// Related guide: [Default Stripe lists](https://stripe.com/docs/radar/lists#managing-list-items)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "radar.value_list"))]
 pub struct ValueList {
     /// The name of the value list for use in rules.
     pub alias: String,
@@ -24,11 +25,14 @@ pub struct ValueList {
     pub metadata: std::collections::BTreeMap<String, String>,
     /// The name of the value list.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ValueList {
+    /// The `object` of every `ValueList`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "radar.value_list";
 }
 
 impl stripe_core::Object for ValueList {
@@ -51,7 +55,7 @@ impl stripe_core::Decode for ValueList {
         let mut livemode = None;
         let mut metadata = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -76,7 +80,9 @@ impl stripe_core::Decode for ValueList {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "radar.value_list")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -118,7 +124,7 @@ impl stripe_core::Decode for ValueList {
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             alias,
             created,
@@ -129,7 +135,6 @@ impl stripe_core::Decode for ValueList {
             livemode,
             metadata,
             name,
-            object,
             extra,
         })
     }

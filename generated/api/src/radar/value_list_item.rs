@@ -5,6 +5,7 @@
 /// Related guide: [Managing list items](https://stripe.com/docs/radar/lists#managing-list-items)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "radar.value_list_item"))]
 pub struct ValueListItem {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -14,8 +15,6 @@ pub struct ValueListItem {
     pub id: crate::ids::radar::ValueListItemId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The value of the item.
     pub value: String,
     /// The identifier of the value list this item belongs to.
@@ -23,6 +22,11 @@ pub struct ValueListItem {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ValueListItem {
+    /// The `object` of every `ValueListItem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "radar.value_list_item";
 }
 
 impl stripe_core::Object for ValueListItem {
@@ -40,7 +44,7 @@ impl stripe_core::Decode for ValueListItem {
         let mut created_by = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut value = None;
         let mut value_list = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -51,7 +55,9 @@ impl stripe_core::Decode for ValueListItem {
                 "created_by" => decoder.required_into(&mut created_by)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "radar.value_list_item")?
+                }
                 "value" => decoder.required_into(&mut value)?,
                 "value_list" => decoder.required_into(&mut value_list)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -61,7 +67,7 @@ impl stripe_core::Decode for ValueListItem {
         let created_by = stripe_core::decode::required(created_by, start, "created_by")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let value = stripe_core::decode::required(value, start, "value")?;
         let value_list = stripe_core::decode::required(value_list, start, "value_list")?;
         Ok(Self {
@@ -69,7 +75,6 @@ impl stripe_core::Decode for ValueListItem {
             created_by,
             id,
             livemode,
-            object,
             value,
             value_list,
             extra,

@@ -92,6 +92,7 @@ impl<'de> serde::Deserialize<'de> for FinancialReportingFinanceReportRunRunParam
 /// data), and will error when queried without a [live-mode API key](https://stripe.com/docs/keys#test-live-modes).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "reporting.report_run"))]
 pub struct ReportRun {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -103,8 +104,6 @@ pub struct ReportRun {
     pub id: crate::ids::reporting::ReportRunId,
     /// `true` if the report is run on live mode data and `false` if it is run on test mode data.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     pub parameters: FinancialReportingFinanceReportRunRunParameters,
     /// The ID of the [report type](https://stripe.com/docs/reports/report-types) to run, such as `"balance.summary.1"`.
     pub report_type: String,
@@ -125,6 +124,11 @@ pub struct ReportRun {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl ReportRun {
+    /// The `object` of every `ReportRun`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "reporting.report_run";
+}
+
 impl stripe_core::Object for ReportRun {
     type Id = crate::ids::reporting::ReportRunId;
     fn id(&self) -> Option<&str> {
@@ -140,7 +144,7 @@ impl stripe_core::Decode for ReportRun {
         let mut error = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut parameters = None;
         let mut report_type = None;
         let mut result = None;
@@ -164,7 +168,10 @@ impl stripe_core::Decode for ReportRun {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "reporting.report_run")?
+                        }
                         "result" => decoder.optional_into(&mut result)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -206,7 +213,7 @@ impl stripe_core::Decode for ReportRun {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let parameters = stripe_core::decode::required(parameters, start, "parameters")?;
         let report_type = stripe_core::decode::required(
             report_type,
@@ -219,7 +226,6 @@ impl stripe_core::Decode for ReportRun {
             error,
             id,
             livemode,
-            object,
             parameters,
             report_type,
             result,

@@ -10,6 +10,7 @@
 /// data), and will error when queried without a [live-mode API key](https://stripe.com/docs/keys#test-live-modes).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "reporting.report_type"))]
 pub struct ReportType {
     /// Most recent time for which this Report Type is available. Measured in seconds since the Unix epoch.
     pub data_available_end: stripe_core::Timestamp,
@@ -24,8 +25,6 @@ pub struct ReportType {
     pub livemode: bool,
     /// Human-readable name of the Report Type
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// When this Report Type was latest updated. Measured in seconds since the Unix epoch.
     pub updated: stripe_core::Timestamp,
     /// Version of the Report Type. Different versions report with the same ID will have the same purpose, but may take different run parameters or have different result schemas.
@@ -33,6 +32,11 @@ pub struct ReportType {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ReportType {
+    /// The `object` of every `ReportType`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "reporting.report_type";
 }
 
 impl stripe_core::Object for ReportType {
@@ -52,7 +56,7 @@ impl stripe_core::Decode for ReportType {
         let mut id = None;
         let mut livemode = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut updated = None;
         let mut version = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -73,7 +77,10 @@ impl stripe_core::Decode for ReportType {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "reporting.report_type")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -128,7 +135,7 @@ impl stripe_core::Decode for ReportType {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let updated = stripe_core::decode::required(updated, start, "updated")?;
         let version = stripe_core::decode::required(version, start, "version")?;
         Ok(Self {
@@ -138,7 +145,6 @@ impl stripe_core::Decode for ReportType {
             id,
             livemode,
             name,
-            object,
             updated,
             version,
             extra,

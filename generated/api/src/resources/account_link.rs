@@ -6,18 +6,22 @@
 /// Related guide: [Connect Onboarding](https://stripe.com/docs/connect/custom/hosted-onboarding)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "account_link"))]
 pub struct AccountLink {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// The timestamp at which this account link will expire.
     pub expires_at: stripe_core::Timestamp,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The URL for the account link.
     pub url: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl AccountLink {
+    /// The `object` of every `AccountLink`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "account_link";
 }
 
 impl stripe_core::Decode for AccountLink {
@@ -26,7 +30,7 @@ impl stripe_core::Decode for AccountLink {
     ) -> Result<Self, stripe_core::Failure> {
         let mut created = None;
         let mut expires_at = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -34,19 +38,18 @@ impl stripe_core::Decode for AccountLink {
             match key {
                 "created" => decoder.required_into(&mut created)?,
                 "expires_at" => decoder.required_into(&mut expires_at)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "account_link")?,
                 "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let created = stripe_core::decode::required(created, start, "created")?;
         let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
             created,
             expires_at,
-            object,
             url,
             extra,
         })

@@ -9,6 +9,7 @@
 /// Related guide: [Connect embedded components](https://stripe.com/docs/connect/get-started-connect-embedded-components)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "account_session"))]
 pub struct AccountSession {
     /// The ID of the account the AccountSession was created for
     pub account: String,
@@ -23,11 +24,14 @@ pub struct AccountSession {
     pub expires_at: stripe_core::Timestamp,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl AccountSession {
+    /// The `object` of every `AccountSession`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "account_session";
 }
 
 impl stripe_core::Decode for AccountSession {
@@ -39,7 +43,7 @@ impl stripe_core::Decode for AccountSession {
         let mut components = None;
         let mut expires_at = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -49,7 +53,7 @@ impl stripe_core::Decode for AccountSession {
                 "components" => decoder.required_into(&mut components)?,
                 "expires_at" => decoder.required_into(&mut expires_at)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "account_session")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -62,14 +66,13 @@ impl stripe_core::Decode for AccountSession {
         let components = stripe_core::decode::required(components, start, "components")?;
         let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             account,
             client_secret,
             components,
             expires_at,
             livemode,
-            object,
             extra,
         })
     }

@@ -2,6 +2,7 @@
 //! The `apple_pay_domain` resource ([`ApplePayDomain`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "apple_pay_domain"))]
 pub struct ApplePayDomain {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -10,11 +11,14 @@ pub struct ApplePayDomain {
     pub id: crate::ids::ApplePayDomainId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ApplePayDomain {
+    /// The `object` of every `ApplePayDomain`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "apple_pay_domain";
 }
 
 impl stripe_core::Object for ApplePayDomain {
@@ -32,7 +36,7 @@ impl stripe_core::Decode for ApplePayDomain {
         let mut domain_name = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -41,7 +45,7 @@ impl stripe_core::Decode for ApplePayDomain {
                 "domain_name" => decoder.required_into(&mut domain_name)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "apple_pay_domain")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -53,13 +57,12 @@ impl stripe_core::Decode for ApplePayDomain {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             created,
             domain_name,
             id,
             livemode,
-            object,
             extra,
         })
     }

@@ -13,6 +13,7 @@
 /// Related guide: [Understanding Connect account balances](https://stripe.com/docs/connect/account-balances)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "balance"))]
 pub struct Balance {
     /// Available funds that you can transfer or pay out automatically by Stripe or explicitly through the [Transfers API](https://stripe.com/docs/api#transfers) or [Payouts API](https://stripe.com/docs/api#payouts). You can find the available balance for each currency and payment type in the `source_types` property.
     pub available: Vec<BalanceAmount>,
@@ -26,13 +27,16 @@ pub struct Balance {
     pub issuing: Option<Box<BalanceDetail>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Funds that aren't available in the balance yet. You can find the pending balance for each currency and each payment type in the `source_types` property.
     pub pending: Vec<BalanceAmount>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Balance {
+    /// The `object` of every `Balance`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "balance";
 }
 
 impl stripe_core::Decode for Balance {
@@ -44,7 +48,7 @@ impl stripe_core::Decode for Balance {
         let mut instant_available = None;
         let mut issuing = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut pending = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -55,14 +59,14 @@ impl stripe_core::Decode for Balance {
                 "instant_available" => decoder.optional_into(&mut instant_available)?,
                 "issuing" => decoder.optional_into(&mut issuing)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "balance")?,
                 "pending" => decoder.required_into(&mut pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let available = stripe_core::decode::required(available, start, "available")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let pending = stripe_core::decode::required(pending, start, "pending")?;
         Ok(Self {
             available,
@@ -70,7 +74,6 @@ impl stripe_core::Decode for Balance {
             instant_available,
             issuing,
             livemode,
-            object,
             pending,
             extra,
         })

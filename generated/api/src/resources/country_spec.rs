@@ -8,13 +8,12 @@
 /// guide](https://stripe.com/docs/connect/required-verification-information).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "country_spec"))]
 pub struct CountrySpec {
     /// The default currency for this country. This applies to both payment methods and bank accounts.
     pub default_currency: String,
     /// Unique identifier for the object. Represented as the ISO country code for this country.
     pub id: crate::ids::CountrySpecId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Currencies that can be accepted in the specific country (for transfers).
     pub supported_bank_account_currencies: std::collections::BTreeMap<
         String,
@@ -32,6 +31,11 @@ pub struct CountrySpec {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl CountrySpec {
+    /// The `object` of every `CountrySpec`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "country_spec";
+}
+
 impl stripe_core::Object for CountrySpec {
     type Id = crate::ids::CountrySpecId;
     fn id(&self) -> Option<&str> {
@@ -45,7 +49,7 @@ impl stripe_core::Decode for CountrySpec {
     ) -> Result<Self, stripe_core::Failure> {
         let mut default_currency = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut supported_bank_account_currencies = None;
         let mut supported_payment_currencies = None;
         let mut supported_payment_methods = None;
@@ -57,7 +61,7 @@ impl stripe_core::Decode for CountrySpec {
             match key {
                 "default_currency" => decoder.required_into(&mut default_currency)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "country_spec")?,
                 "supported_bank_account_currencies" => {
                     decoder.required_into(&mut supported_bank_account_currencies)?
                 }
@@ -80,7 +84,7 @@ impl stripe_core::Decode for CountrySpec {
             "default_currency",
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let supported_bank_account_currencies = stripe_core::decode::required(
             supported_bank_account_currencies,
             start,
@@ -109,7 +113,6 @@ impl stripe_core::Decode for CountrySpec {
         Ok(Self {
             default_currency,
             id,
-            object,
             supported_bank_account_currencies,
             supported_payment_currencies,
             supported_payment_methods,

@@ -2,6 +2,7 @@
 //! The `ephemeral_key` resource ([`EphemeralKey`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "ephemeral_key"))]
 pub struct EphemeralKey {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -11,14 +12,17 @@ pub struct EphemeralKey {
     pub id: crate::ids::EphemeralKeyId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The key's secret. You can use this value to make authorized requests to the Stripe API.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secret: Option<String>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl EphemeralKey {
+    /// The `object` of every `EphemeralKey`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "ephemeral_key";
 }
 
 impl stripe_core::Object for EphemeralKey {
@@ -36,7 +40,7 @@ impl stripe_core::Decode for EphemeralKey {
         let mut expires = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut secret = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -46,7 +50,7 @@ impl stripe_core::Decode for EphemeralKey {
                 "expires" => decoder.required_into(&mut expires)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "ephemeral_key")?,
                 "secret" => decoder.optional_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -55,13 +59,12 @@ impl stripe_core::Decode for EphemeralKey {
         let expires = stripe_core::decode::required(expires, start, "expires")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             created,
             expires,
             id,
             livemode,
-            object,
             secret,
             extra,
         })

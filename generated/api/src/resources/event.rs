@@ -31,6 +31,7 @@
 /// guaranteed only for 30 days.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "event"))]
 pub struct Event {
     /// The connected account that originated the event.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -45,8 +46,6 @@ pub struct Event {
     pub id: crate::ids::EventId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Number of webhooks that have yet to be successfully delivered (i.e., to return a 20x response) to the URLs you've specified.
     pub pending_webhooks: i64,
     /// Information on the API request that instigated the event.
@@ -58,6 +57,11 @@ pub struct Event {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Event {
+    /// The `object` of every `Event`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "event";
 }
 
 impl stripe_core::Object for Event {
@@ -77,7 +81,7 @@ impl stripe_core::Decode for Event {
         let mut data = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut pending_webhooks = None;
         let mut request = None;
         let mut type_ = None;
@@ -100,7 +104,7 @@ impl stripe_core::Decode for Event {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "event")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -139,7 +143,7 @@ impl stripe_core::Decode for Event {
         let data = stripe_core::decode::required(data, start, "data")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let pending_webhooks = stripe_core::decode::required(
             pending_webhooks,
             start,
@@ -153,7 +157,6 @@ impl stripe_core::Decode for Event {
             data,
             id,
             livemode,
-            object,
             pending_webhooks,
             request,
             type_,

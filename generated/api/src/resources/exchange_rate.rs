@@ -13,16 +13,20 @@
 /// details.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "exchange_rate"))]
 pub struct ExchangeRate {
     /// Unique identifier for the object. Represented as the three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) in lowercase.
     pub id: crate::ids::ExchangeRateId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Hash where the keys are supported currencies and the values are the exchange rate at which the base id currency converts to the key currency.
     pub rates: std::collections::BTreeMap<String, f64>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ExchangeRate {
+    /// The `object` of every `ExchangeRate`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "exchange_rate";
 }
 
 impl stripe_core::Object for ExchangeRate {
@@ -37,22 +41,22 @@ impl stripe_core::Decode for ExchangeRate {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut rates = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "exchange_rate")?,
                 "rates" => decoder.required_into(&mut rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let rates = stripe_core::decode::required(rates, start, "rates")?;
-        Ok(Self { id, object, rates, extra })
+        Ok(Self { id, rates, extra })
     }
 }
 

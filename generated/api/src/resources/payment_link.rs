@@ -7,6 +7,7 @@
 /// Related guide: [Payment Links API](https://stripe.com/docs/payment-links)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "payment_link"))]
 pub struct PaymentLink {
     /// Whether the payment link's `url` is active. If `false`, customers visiting the URL will be shown a page saying that the link has been deactivated.
     pub active: bool,
@@ -49,8 +50,6 @@ pub struct PaymentLink {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account on behalf of which to charge. See the [Connect documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -86,6 +85,11 @@ pub struct PaymentLink {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl PaymentLink {
+    /// The `object` of every `PaymentLink`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "payment_link";
+}
+
 impl stripe_core::Object for PaymentLink {
     type Id = crate::ids::PaymentLinkId;
     fn id(&self) -> Option<&str> {
@@ -115,7 +119,7 @@ impl stripe_core::Decode for PaymentLink {
         let mut line_items = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut payment_intent_data = None;
         let mut payment_method_collection = None;
@@ -147,7 +151,9 @@ impl stripe_core::Decode for PaymentLink {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "payment_link")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -333,7 +339,7 @@ impl stripe_core::Decode for PaymentLink {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_method_collection = stripe_core::decode::required(
             payment_method_collection,
             start,
@@ -379,7 +385,6 @@ impl stripe_core::Decode for PaymentLink {
             line_items,
             livemode,
             metadata,
-            object,
             on_behalf_of,
             payment_intent_data,
             payment_method_collection,

@@ -6,6 +6,7 @@
 /// Related guides: [Payment method domains](https://stripe.com/docs/payments/payment-methods/pmd-registration).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "payment_method_domain"))]
 pub struct PaymentMethodDomain {
     /// Indicates the status of a specific payment method on a payment method domain.
     pub apple_pay: PaymentMethodDomainResourcePaymentMethodStatus,
@@ -23,13 +24,16 @@ pub struct PaymentMethodDomain {
     pub link: PaymentMethodDomainResourcePaymentMethodStatus,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Indicates the status of a specific payment method on a payment method domain.
     pub paypal: PaymentMethodDomainResourcePaymentMethodStatus,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl PaymentMethodDomain {
+    /// The `object` of every `PaymentMethodDomain`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "payment_method_domain";
 }
 
 impl stripe_core::Object for PaymentMethodDomain {
@@ -51,7 +55,7 @@ impl stripe_core::Decode for PaymentMethodDomain {
         let mut id = None;
         let mut link = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut paypal = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -71,7 +75,10 @@ impl stripe_core::Decode for PaymentMethodDomain {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "payment_method_domain")?
+                        }
                         "paypal" => decoder.required_into(&mut paypal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -122,7 +129,7 @@ impl stripe_core::Decode for PaymentMethodDomain {
         let id = stripe_core::decode::required(id, start, "id")?;
         let link = stripe_core::decode::required(link, start, "link")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let paypal = stripe_core::decode::required(paypal, start, "paypal")?;
         Ok(Self {
             apple_pay,
@@ -133,7 +140,6 @@ impl stripe_core::Decode for PaymentMethodDomain {
             id,
             link,
             livemode,
-            object,
             paypal,
             extra,
         })

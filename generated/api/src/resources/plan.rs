@@ -10,6 +10,7 @@
 /// Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription) and more about [products and prices](https://stripe.com/docs/products-prices/overview).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "plan"))]
 pub struct Plan {
     /// Whether the plan can be used for new purchases.
     pub active: bool,
@@ -42,8 +43,6 @@ pub struct Plan {
     /// A brief description of the plan, hidden from customers.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nickname: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The product whose pricing this plan determines.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<stripe_core::Expandable<crate::ProductOrDeletedProduct>>,
@@ -64,6 +63,11 @@ pub struct Plan {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Plan {
+    /// The `object` of every `Plan`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "plan";
 }
 
 impl stripe_core::Object for Plan {
@@ -90,7 +94,7 @@ impl stripe_core::Decode for Plan {
         let mut livemode = None;
         let mut metadata = None;
         let mut nickname = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut product = None;
         let mut tiers = None;
         let mut tiers_mode = None;
@@ -117,7 +121,7 @@ impl stripe_core::Decode for Plan {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
                         "amount" => decoder.optional_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "plan")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -187,7 +191,7 @@ impl stripe_core::Decode for Plan {
             "interval_count",
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let usage_type = stripe_core::decode::required(usage_type, start, "usage_type")?;
         Ok(Self {
             active,
@@ -203,7 +207,6 @@ impl stripe_core::Decode for Plan {
             livemode,
             metadata,
             nickname,
-            object,
             product,
             tiers,
             tiers_mode,

@@ -6,6 +6,7 @@
 /// retrieve the query results.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "scheduled_query_run"))]
 pub struct ScheduledQueryRun {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -20,8 +21,6 @@ pub struct ScheduledQueryRun {
     pub id: crate::ids::ScheduledQueryRunId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Time at which the result expires and is no longer available for download.
     pub result_available_until: stripe_core::Timestamp,
     /// SQL for the query.
@@ -33,6 +32,11 @@ pub struct ScheduledQueryRun {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ScheduledQueryRun {
+    /// The `object` of every `ScheduledQueryRun`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "scheduled_query_run";
 }
 
 impl stripe_core::Object for ScheduledQueryRun {
@@ -52,7 +56,7 @@ impl stripe_core::Decode for ScheduledQueryRun {
         let mut file = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut result_available_until = None;
         let mut sql = None;
         let mut status = None;
@@ -88,7 +92,9 @@ impl stripe_core::Decode for ScheduledQueryRun {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "scheduled_query_run")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -130,7 +136,7 @@ impl stripe_core::Decode for ScheduledQueryRun {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let result_available_until = stripe_core::decode::required(
             result_available_until,
             start,
@@ -146,7 +152,6 @@ impl stripe_core::Decode for ScheduledQueryRun {
             file,
             id,
             livemode,
-            object,
             result_available_until,
             sql,
             status,

@@ -22,6 +22,7 @@
 /// performs best with integrations that use client-side tokenization.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "token"))]
 pub struct Token {
     /// These bank accounts are payment methods on `Customer` objects.
     ///
@@ -48,8 +49,6 @@ pub struct Token {
     pub id: crate::ids::TokenId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Type of the token: `account`, `bank_account`, `card`, or `pii`.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: String,
@@ -58,6 +57,11 @@ pub struct Token {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Token {
+    /// The `object` of every `Token`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "token";
 }
 
 impl stripe_core::Object for Token {
@@ -77,7 +81,7 @@ impl stripe_core::Decode for Token {
         let mut created = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut type_ = None;
         let mut used = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -100,7 +104,7 @@ impl stripe_core::Decode for Token {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "token")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -134,7 +138,7 @@ impl stripe_core::Decode for Token {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         let used = stripe_core::decode::required(used, start, "used")?;
         Ok(Self {
@@ -144,7 +148,6 @@ impl stripe_core::Decode for Token {
             created,
             id,
             livemode,
-            object,
             type_,
             used,
             extra,

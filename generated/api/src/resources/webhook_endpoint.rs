@@ -9,6 +9,7 @@
 /// Related guide: [Setting up webhooks](https://stripe.com/docs/webhooks/configure)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "webhook_endpoint"))]
 pub struct WebhookEndpoint {
     /// The API version events are rendered as for this webhook endpoint.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -29,8 +30,6 @@ pub struct WebhookEndpoint {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The endpoint's secret, used to generate [webhook signatures](https://stripe.com/docs/webhooks/signatures). Only returned at creation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secret: Option<String>,
@@ -41,6 +40,11 @@ pub struct WebhookEndpoint {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl WebhookEndpoint {
+    /// The `object` of every `WebhookEndpoint`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "webhook_endpoint";
 }
 
 impl stripe_core::Object for WebhookEndpoint {
@@ -62,7 +66,7 @@ impl stripe_core::Decode for WebhookEndpoint {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut secret = None;
         let mut status = None;
         let mut url = None;
@@ -84,7 +88,9 @@ impl stripe_core::Decode for WebhookEndpoint {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "webhook_endpoint")?
+                        }
                         "secret" => decoder.optional_into(&mut secret)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -129,7 +135,7 @@ impl stripe_core::Decode for WebhookEndpoint {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
@@ -141,7 +147,6 @@ impl stripe_core::Decode for WebhookEndpoint {
             id,
             livemode,
             metadata,
-            object,
             secret,
             status,
             url,

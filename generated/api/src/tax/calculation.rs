@@ -5,6 +5,7 @@
 /// Related guide: [Calculate tax in your custom payment flow](https://stripe.com/docs/tax/custom)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "tax.calculation"))]
 pub struct Calculation {
     /// Total after taxes.
     pub amount_total: i64,
@@ -25,8 +26,6 @@ pub struct Calculation {
     pub line_items: Option<Box<stripe_core::List<crate::tax::CalculationLineItem>>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The shipping cost details for the calculation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_cost: Option<TaxProductResourceTaxCalculationShippingCost>,
@@ -41,6 +40,11 @@ pub struct Calculation {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Calculation {
+    /// The `object` of every `Calculation`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax.calculation";
 }
 
 impl stripe_core::Object for Calculation {
@@ -62,7 +66,7 @@ impl stripe_core::Decode for Calculation {
         let mut id = None;
         let mut line_items = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut shipping_cost = None;
         let mut tax_amount_exclusive = None;
         let mut tax_amount_inclusive = None;
@@ -80,7 +84,9 @@ impl stripe_core::Decode for Calculation {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "tax.calculation")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -147,7 +153,7 @@ impl stripe_core::Decode for Calculation {
             "customer_details",
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let tax_amount_exclusive = stripe_core::decode::required(
             tax_amount_exclusive,
             start,
@@ -173,7 +179,6 @@ impl stripe_core::Decode for Calculation {
             id,
             line_items,
             livemode,
-            object,
             shipping_cost,
             tax_amount_exclusive,
             tax_amount_inclusive,

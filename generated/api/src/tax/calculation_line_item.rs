@@ -2,6 +2,10 @@
 //! The `tax.calculation_line_item` resource ([`CalculationLineItem`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "tax.calculation_line_item")
+)]
 pub struct CalculationLineItem {
     /// The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount.
     pub amount: i64,
@@ -11,8 +15,6 @@ pub struct CalculationLineItem {
     pub id: crate::ids::tax::CalculationLineItemId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The ID of an existing [Product](https://stripe.com/docs/api/products/object).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
@@ -33,6 +35,11 @@ pub struct CalculationLineItem {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl CalculationLineItem {
+    /// The `object` of every `CalculationLineItem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax.calculation_line_item";
+}
+
 impl stripe_core::Object for CalculationLineItem {
     type Id = crate::ids::tax::CalculationLineItemId;
     fn id(&self) -> Option<&str> {
@@ -48,7 +55,7 @@ impl stripe_core::Decode for CalculationLineItem {
         let mut amount_tax = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut product = None;
         let mut quantity = None;
         let mut reference = None;
@@ -68,7 +75,10 @@ impl stripe_core::Decode for CalculationLineItem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "tax.calculation_line_item")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -117,7 +127,7 @@ impl stripe_core::Decode for CalculationLineItem {
         let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
         let tax_behavior = stripe_core::decode::required(
             tax_behavior,
@@ -130,7 +140,6 @@ impl stripe_core::Decode for CalculationLineItem {
             amount_tax,
             id,
             livemode,
-            object,
             product,
             quantity,
             reference,

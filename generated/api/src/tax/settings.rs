@@ -5,6 +5,7 @@
 /// Related guide: [Using the Settings API](https://stripe.com/docs/tax/settings-api)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "tax.settings"))]
 pub struct Settings {
     pub defaults: TaxProductResourceTaxSettingsDefaults,
     /// The place where your business is located.
@@ -12,14 +13,17 @@ pub struct Settings {
     pub head_office: Option<TaxProductResourceTaxSettingsHeadOffice>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The `active` status indicates you have all required settings to calculate tax. A status can transition out of `active` when new required settings are introduced.
     pub status: SettingsStatus,
     pub status_details: TaxProductResourceTaxSettingsStatusDetails,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Settings {
+    /// The `object` of every `Settings`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax.settings";
 }
 
 impl stripe_core::Decode for Settings {
@@ -29,7 +33,7 @@ impl stripe_core::Decode for Settings {
         let mut defaults = None;
         let mut head_office = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -39,7 +43,7 @@ impl stripe_core::Decode for Settings {
                 "defaults" => decoder.required_into(&mut defaults)?,
                 "head_office" => decoder.optional_into(&mut head_office)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "tax.settings")?,
                 "status" => decoder.required_into(&mut status)?,
                 "status_details" => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -47,7 +51,7 @@ impl stripe_core::Decode for Settings {
         }
         let defaults = stripe_core::decode::required(defaults, start, "defaults")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let status_details = stripe_core::decode::required(
             status_details,
@@ -58,7 +62,6 @@ impl stripe_core::Decode for Settings {
             defaults,
             head_office,
             livemode,
-            object,
             status,
             status_details,
             extra,

@@ -5,6 +5,7 @@
 /// Related guide: [Calculate tax in your custom payment flow](https://stripe.com/docs/tax/custom#tax-transaction)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "tax.transaction"))]
 pub struct Transaction {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -24,8 +25,6 @@ pub struct Transaction {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// A custom unique identifier, such as 'myOrder_123'.
     pub reference: String,
     /// If `type=reversal`, contains information about what was reversed.
@@ -42,6 +41,11 @@ pub struct Transaction {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Transaction {
+    /// The `object` of every `Transaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax.transaction";
 }
 
 impl stripe_core::Object for Transaction {
@@ -63,7 +67,7 @@ impl stripe_core::Decode for Transaction {
         let mut line_items = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut reference = None;
         let mut reversal = None;
         let mut shipping_cost = None;
@@ -87,7 +91,9 @@ impl stripe_core::Decode for Transaction {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "tax.transaction")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -146,7 +152,7 @@ impl stripe_core::Decode for Transaction {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let reference = stripe_core::decode::required(reference, start, "reference")?;
         let tax_date = stripe_core::decode::required(tax_date, start, "tax_date")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
@@ -159,7 +165,6 @@ impl stripe_core::Decode for Transaction {
             line_items,
             livemode,
             metadata,
-            object,
             reference,
             reversal,
             shipping_cost,

@@ -2,6 +2,10 @@
 //! The `tax.transaction_line_item` resource ([`TransactionLineItem`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "tax.transaction_line_item")
+)]
 pub struct TransactionLineItem {
     /// The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount.
     pub amount: i64,
@@ -14,8 +18,6 @@ pub struct TransactionLineItem {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The ID of an existing [Product](https://stripe.com/docs/api/products/object).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
@@ -38,6 +40,11 @@ pub struct TransactionLineItem {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl TransactionLineItem {
+    /// The `object` of every `TransactionLineItem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax.transaction_line_item";
+}
+
 impl stripe_core::Object for TransactionLineItem {
     type Id = crate::ids::tax::TransactionLineItemId;
     fn id(&self) -> Option<&str> {
@@ -54,7 +61,7 @@ impl stripe_core::Decode for TransactionLineItem {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut product = None;
         let mut quantity = None;
         let mut reference = None;
@@ -81,7 +88,10 @@ impl stripe_core::Decode for TransactionLineItem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "tax.transaction_line_item")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -126,7 +136,7 @@ impl stripe_core::Decode for TransactionLineItem {
         let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
         let reference = stripe_core::decode::required(reference, start, "reference")?;
         let tax_behavior = stripe_core::decode::required(
@@ -142,7 +152,6 @@ impl stripe_core::Decode for TransactionLineItem {
             id,
             livemode,
             metadata,
-            object,
             product,
             quantity,
             reference,

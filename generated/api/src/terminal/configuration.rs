@@ -3,6 +3,7 @@
 /// A Configurations object represents how features should be configured for terminal readers.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "terminal.configuration"))]
 pub struct Configuration {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bbpos_wisepos_e: Option<
@@ -15,8 +16,6 @@ pub struct Configuration {
     pub is_account_default: Option<bool>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tipping: Option<Box<TerminalConfigurationConfigurationResourceTipping>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -26,6 +25,11 @@ pub struct Configuration {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Configuration {
+    /// The `object` of every `Configuration`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "terminal.configuration";
 }
 
 impl stripe_core::Object for Configuration {
@@ -43,7 +47,7 @@ impl stripe_core::Decode for Configuration {
         let mut id = None;
         let mut is_account_default = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut tipping = None;
         let mut verifone_p400 = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -54,7 +58,9 @@ impl stripe_core::Decode for Configuration {
                 "id" => decoder.required_into(&mut id)?,
                 "is_account_default" => decoder.optional_into(&mut is_account_default)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "terminal.configuration")?
+                }
                 "tipping" => decoder.optional_into(&mut tipping)?,
                 "verifone_p400" => decoder.optional_into(&mut verifone_p400)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -62,13 +68,12 @@ impl stripe_core::Decode for Configuration {
         }
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             bbpos_wisepos_e,
             id,
             is_account_default,
             livemode,
-            object,
             tipping,
             verifone_p400,
             extra,

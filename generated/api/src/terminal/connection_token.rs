@@ -5,12 +5,14 @@
 /// Related guide: [Fleet management](https://stripe.com/docs/terminal/fleet/locations)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "terminal.connection_token")
+)]
 pub struct ConnectionToken {
     /// The id of the location that this connection token is scoped to. Note that location scoping only applies to internet-connected readers. For more details, see [the docs on scoping connection tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Your application should pass this token to the Stripe Terminal SDK.
     pub secret: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -18,31 +20,33 @@ pub struct ConnectionToken {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl ConnectionToken {
+    /// The `object` of every `ConnectionToken`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "terminal.connection_token";
+}
+
 impl stripe_core::Decode for ConnectionToken {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut location = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut secret = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "location" => decoder.optional_into(&mut location)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "terminal.connection_token")?
+                }
                 "secret" => decoder.required_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let secret = stripe_core::decode::required(secret, start, "secret")?;
-        Ok(Self {
-            location,
-            object,
-            secret,
-            extra,
-        })
+        Ok(Self { location, secret, extra })
     }
 }
 

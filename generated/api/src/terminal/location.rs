@@ -5,6 +5,7 @@
 /// Related guide: [Fleet management](https://stripe.com/docs/terminal/fleet/locations)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "terminal.location"))]
 pub struct Location {
     pub address: crate::Address,
     /// The ID of a configuration that will be used to customize all readers in this location.
@@ -18,11 +19,14 @@ pub struct Location {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Location {
+    /// The `object` of every `Location`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "terminal.location";
 }
 
 impl stripe_core::Object for Location {
@@ -42,7 +46,7 @@ impl stripe_core::Decode for Location {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -55,7 +59,7 @@ impl stripe_core::Decode for Location {
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
                 "metadata" => decoder.required_into(&mut metadata)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "terminal.location")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -68,7 +72,7 @@ impl stripe_core::Decode for Location {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             address,
             configuration_overrides,
@@ -76,7 +80,6 @@ impl stripe_core::Decode for Location {
             id,
             livemode,
             metadata,
-            object,
             extra,
         })
     }

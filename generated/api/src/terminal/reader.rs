@@ -5,6 +5,7 @@
 /// Related guide: [Connecting to a reader](https://stripe.com/docs/terminal/payments/connect-reader)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "terminal.reader"))]
 pub struct Reader {
     /// The most recent action performed by the reader.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -28,8 +29,6 @@ pub struct Reader {
     pub location: Option<stripe_core::Expandable<crate::terminal::Location>>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Serial number of the reader.
     pub serial_number: String,
     /// The networking status of the reader.
@@ -38,6 +37,11 @@ pub struct Reader {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Reader {
+    /// The `object` of every `Reader`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "terminal.reader";
 }
 
 impl stripe_core::Object for Reader {
@@ -60,7 +64,7 @@ impl stripe_core::Decode for Reader {
         let mut livemode = None;
         let mut location = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut serial_number = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -82,7 +86,9 @@ impl stripe_core::Decode for Reader {
                 6 => {
                     match key {
                         "action" => decoder.optional_into(&mut action)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "terminal.reader")?
+                        }
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -133,7 +139,7 @@ impl stripe_core::Decode for Reader {
         let label = stripe_core::decode::required(label, start, "label")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let serial_number = stripe_core::decode::required(
             serial_number,
             start,
@@ -149,7 +155,6 @@ impl stripe_core::Decode for Reader {
             livemode,
             location,
             metadata,
-            object,
             serial_number,
             status,
             extra,

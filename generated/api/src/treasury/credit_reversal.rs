@@ -3,6 +3,10 @@
 /// You can reverse some [ReceivedCredits](https://stripe.com/docs/api#received_credits) depending on their network and source flow. Reversing a ReceivedCredit leads to the creation of a new object known as a CreditReversal.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.credit_reversal")
+)]
 pub struct CreditReversal {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -23,8 +27,6 @@ pub struct CreditReversal {
     pub metadata: std::collections::BTreeMap<String, String>,
     /// The rails used to reverse the funds.
     pub network: CreditReversalNetwork,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The ReceivedCredit being reversed.
     pub received_credit: String,
     /// Status of the CreditReversal
@@ -36,6 +38,11 @@ pub struct CreditReversal {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl CreditReversal {
+    /// The `object` of every `CreditReversal`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.credit_reversal";
 }
 
 impl stripe_core::Object for CreditReversal {
@@ -58,7 +65,7 @@ impl stripe_core::Decode for CreditReversal {
         let mut livemode = None;
         let mut metadata = None;
         let mut network = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut received_credit = None;
         let mut status = None;
         let mut status_transitions = None;
@@ -76,7 +83,10 @@ impl stripe_core::Decode for CreditReversal {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.credit_reversal")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -147,7 +157,7 @@ impl stripe_core::Decode for CreditReversal {
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         let network = stripe_core::decode::required(network, start, "network")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let received_credit = stripe_core::decode::required(
             received_credit,
             start,
@@ -169,7 +179,6 @@ impl stripe_core::Decode for CreditReversal {
             livemode,
             metadata,
             network,
-            object,
             received_credit,
             status,
             status_transitions,

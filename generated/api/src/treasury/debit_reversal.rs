@@ -3,6 +3,7 @@
 /// You can reverse some [ReceivedDebits](https://stripe.com/docs/api#received_debits) depending on their network and source flow. Reversing a ReceivedDebit leads to the creation of a new object known as a DebitReversal.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "treasury.debit_reversal"))]
 pub struct DebitReversal {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -27,8 +28,6 @@ pub struct DebitReversal {
     pub metadata: std::collections::BTreeMap<String, String>,
     /// The rails used to reverse the funds.
     pub network: DebitReversalNetwork,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The ReceivedDebit being reversed.
     pub received_debit: String,
     /// Status of the DebitReversal
@@ -40,6 +39,11 @@ pub struct DebitReversal {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DebitReversal {
+    /// The `object` of every `DebitReversal`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.debit_reversal";
 }
 
 impl stripe_core::Object for DebitReversal {
@@ -63,7 +67,7 @@ impl stripe_core::Decode for DebitReversal {
         let mut livemode = None;
         let mut metadata = None;
         let mut network = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut received_debit = None;
         let mut status = None;
         let mut status_transitions = None;
@@ -81,7 +85,10 @@ impl stripe_core::Decode for DebitReversal {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.debit_reversal")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -153,7 +160,7 @@ impl stripe_core::Decode for DebitReversal {
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         let network = stripe_core::decode::required(network, start, "network")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let received_debit = stripe_core::decode::required(
             received_debit,
             start,
@@ -176,7 +183,6 @@ impl stripe_core::Decode for DebitReversal {
             livemode,
             metadata,
             network,
-            object,
             received_debit,
             status,
             status_transitions,

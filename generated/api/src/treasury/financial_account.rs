@@ -4,6 +4,10 @@
 /// FinancialAccounts serve as the source and destination of Treasury’s money movement APIs.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.financial_account")
+)]
 pub struct FinancialAccount {
     /// The array of paths to active Features in the Features hash.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -27,8 +31,6 @@ pub struct FinancialAccount {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The array of paths to pending Features in the Features hash.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_features: Option<Vec<FinancialAccountPendingFeatures>>,
@@ -48,6 +50,11 @@ pub struct FinancialAccount {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl FinancialAccount {
+    /// The `object` of every `FinancialAccount`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.financial_account";
 }
 
 impl stripe_core::Object for FinancialAccount {
@@ -70,7 +77,7 @@ impl stripe_core::Decode for FinancialAccount {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut pending_features = None;
         let mut platform_restrictions = None;
         let mut restricted_features = None;
@@ -89,7 +96,13 @@ impl stripe_core::Decode for FinancialAccount {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "treasury.financial_account",
+                                )?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -170,7 +183,7 @@ impl stripe_core::Decode for FinancialAccount {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let status_details = stripe_core::decode::required(
             status_details,
@@ -192,7 +205,6 @@ impl stripe_core::Decode for FinancialAccount {
             id,
             livemode,
             metadata,
-            object,
             pending_features,
             platform_restrictions,
             restricted_features,

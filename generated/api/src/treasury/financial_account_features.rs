@@ -4,6 +4,10 @@
 /// Stripe or the platform can control Features via the requested field.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.financial_account_features")
+)]
 pub struct FinancialAccountFeatures {
     /// Toggle settings for enabling/disabling a feature
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -22,8 +26,6 @@ pub struct FinancialAccountFeatures {
     /// Toggle settings for enabling/disabling a feature
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub intra_stripe_flows: Option<TreasuryFinancialAccountsResourceToggleSettings>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Settings related to Outbound Payments features on a Financial Account
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub outbound_payments: Option<TreasuryFinancialAccountsResourceOutboundPayments>,
@@ -35,6 +37,11 @@ pub struct FinancialAccountFeatures {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl FinancialAccountFeatures {
+    /// The `object` of every `FinancialAccountFeatures`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.financial_account_features";
+}
+
 impl stripe_core::Decode for FinancialAccountFeatures {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
@@ -44,7 +51,7 @@ impl stripe_core::Decode for FinancialAccountFeatures {
         let mut financial_addresses = None;
         let mut inbound_transfers = None;
         let mut intra_stripe_flows = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut outbound_payments = None;
         let mut outbound_transfers = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -56,20 +63,25 @@ impl stripe_core::Decode for FinancialAccountFeatures {
                 "financial_addresses" => decoder.optional_into(&mut financial_addresses)?,
                 "inbound_transfers" => decoder.optional_into(&mut inbound_transfers)?,
                 "intra_stripe_flows" => decoder.optional_into(&mut intra_stripe_flows)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "treasury.financial_account_features",
+                        )?
+                }
                 "outbound_payments" => decoder.optional_into(&mut outbound_payments)?,
                 "outbound_transfers" => decoder.optional_into(&mut outbound_transfers)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             card_issuing,
             deposit_insurance,
             financial_addresses,
             inbound_transfers,
             intra_stripe_flows,
-            object,
             outbound_payments,
             outbound_transfers,
             extra,

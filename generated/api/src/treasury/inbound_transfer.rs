@@ -138,6 +138,10 @@ impl<'de> serde::Deserialize<'de> for InboundTransfersPaymentMethodDetailsUsBank
 /// Use [InboundTransfers](https://stripe.com/docs/treasury/moving-money/financial-accounts/into/inbound-transfers) to add funds to your [FinancialAccount](https://stripe.com/docs/api#financial_accounts) via a PaymentMethod that is owned by you. The funds will be transferred via an ACH debit.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.inbound_transfer")
+)]
 pub struct InboundTransfer {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -165,8 +169,6 @@ pub struct InboundTransfer {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The origin payment method to be debited for an InboundTransfer.
     pub origin_payment_method: String,
     /// Details about the PaymentMethod for an InboundTransfer.
@@ -186,6 +188,11 @@ pub struct InboundTransfer {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl InboundTransfer {
+    /// The `object` of every `InboundTransfer`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.inbound_transfer";
 }
 
 impl stripe_core::Object for InboundTransfer {
@@ -211,7 +218,7 @@ impl stripe_core::Decode for InboundTransfer {
         let mut linked_flows = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut origin_payment_method = None;
         let mut origin_payment_method_details = None;
         let mut returned = None;
@@ -232,7 +239,10 @@ impl stripe_core::Decode for InboundTransfer {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.inbound_transfer")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -340,7 +350,7 @@ impl stripe_core::Decode for InboundTransfer {
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let origin_payment_method = stripe_core::decode::required(
             origin_payment_method,
             start,
@@ -370,7 +380,6 @@ impl stripe_core::Decode for InboundTransfer {
             linked_flows,
             livemode,
             metadata,
-            object,
             origin_payment_method,
             origin_payment_method_details,
             returned,

@@ -193,6 +193,10 @@ impl<'de> serde::Deserialize<'de> for OutboundPaymentsPaymentMethodDetailsUsBank
 /// Simulate OutboundPayment state changes with the `/v1/test_helpers/treasury/outbound_payments` endpoints. These methods can only be called on test mode objects.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.outbound_payment")
+)]
 pub struct OutboundPayment {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -234,8 +238,6 @@ pub struct OutboundPayment {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Details about a returned OutboundPayment. Only set when the status is `returned`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub returned_details: Option<TreasuryOutboundPaymentsResourceReturnedStatus>,
@@ -249,6 +251,11 @@ pub struct OutboundPayment {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl OutboundPayment {
+    /// The `object` of every `OutboundPayment`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.outbound_payment";
 }
 
 impl stripe_core::Object for OutboundPayment {
@@ -277,7 +284,7 @@ impl stripe_core::Decode for OutboundPayment {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut returned_details = None;
         let mut statement_descriptor = None;
         let mut status = None;
@@ -296,7 +303,10 @@ impl stripe_core::Decode for OutboundPayment {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.outbound_payment")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -417,7 +427,7 @@ impl stripe_core::Decode for OutboundPayment {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let statement_descriptor = stripe_core::decode::required(
             statement_descriptor,
             start,
@@ -450,7 +460,6 @@ impl stripe_core::Decode for OutboundPayment {
             id,
             livemode,
             metadata,
-            object,
             returned_details,
             statement_descriptor,
             status,

@@ -141,6 +141,10 @@ for OutboundTransfersPaymentMethodDetailsUsBankAccount {
 /// Simulate OutboundTransfer state changes with the `/v1/test_helpers/treasury/outbound_transfers` endpoints. These methods can only be called on test mode objects.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.outbound_transfer")
+)]
 pub struct OutboundTransfer {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -170,8 +174,6 @@ pub struct OutboundTransfer {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Details about a returned OutboundTransfer. Only set when the status is `returned`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub returned_details: Option<TreasuryOutboundTransfersResourceReturnedDetails>,
@@ -185,6 +187,11 @@ pub struct OutboundTransfer {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl OutboundTransfer {
+    /// The `object` of every `OutboundTransfer`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.outbound_transfer";
 }
 
 impl stripe_core::Object for OutboundTransfer {
@@ -211,7 +218,7 @@ impl stripe_core::Decode for OutboundTransfer {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut returned_details = None;
         let mut statement_descriptor = None;
         let mut status = None;
@@ -230,7 +237,13 @@ impl stripe_core::Decode for OutboundTransfer {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "treasury.outbound_transfer",
+                                )?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -352,7 +365,7 @@ impl stripe_core::Decode for OutboundTransfer {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let statement_descriptor = stripe_core::decode::required(
             statement_descriptor,
             start,
@@ -383,7 +396,6 @@ impl stripe_core::Decode for OutboundTransfer {
             id,
             livemode,
             metadata,
-            object,
             returned_details,
             statement_descriptor,
             status,

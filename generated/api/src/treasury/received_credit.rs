@@ -3,6 +3,10 @@
 /// ReceivedCredits represent funds sent to a [FinancialAccount](https://stripe.com/docs/api#financial_accounts) (for example, via ACH or wire). These money movements are not initiated from the FinancialAccount.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.received_credit")
+)]
 pub struct ReceivedCredit {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -31,8 +35,6 @@ pub struct ReceivedCredit {
     pub livemode: bool,
     /// The rails used to send the funds.
     pub network: ReceivedCreditNetwork,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Details describing when a ReceivedCredit may be reversed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reversal_details: Option<TreasuryReceivedCreditsResourceReversalDetails>,
@@ -44,6 +46,11 @@ pub struct ReceivedCredit {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ReceivedCredit {
+    /// The `object` of every `ReceivedCredit`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.received_credit";
 }
 
 impl stripe_core::Object for ReceivedCredit {
@@ -69,7 +76,7 @@ impl stripe_core::Decode for ReceivedCredit {
         let mut linked_flows = None;
         let mut livemode = None;
         let mut network = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut reversal_details = None;
         let mut status = None;
         let mut transaction = None;
@@ -86,7 +93,10 @@ impl stripe_core::Decode for ReceivedCredit {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.received_credit")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -176,7 +186,7 @@ impl stripe_core::Decode for ReceivedCredit {
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let network = stripe_core::decode::required(network, start, "network")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             amount,
@@ -191,7 +201,6 @@ impl stripe_core::Decode for ReceivedCredit {
             linked_flows,
             livemode,
             network,
-            object,
             reversal_details,
             status,
             transaction,

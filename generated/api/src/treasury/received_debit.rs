@@ -3,6 +3,7 @@
 /// ReceivedDebits represent funds pulled from a [FinancialAccount](https://stripe.com/docs/api#financial_accounts). These are not initiated from the FinancialAccount.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "treasury.received_debit"))]
 pub struct ReceivedDebit {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -34,8 +35,6 @@ pub struct ReceivedDebit {
     pub livemode: bool,
     /// The network used for the ReceivedDebit.
     pub network: ReceivedDebitNetwork,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Details describing when a ReceivedDebit might be reversed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reversal_details: Option<TreasuryReceivedDebitsResourceReversalDetails>,
@@ -47,6 +46,11 @@ pub struct ReceivedDebit {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ReceivedDebit {
+    /// The `object` of every `ReceivedDebit`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.received_debit";
 }
 
 impl stripe_core::Object for ReceivedDebit {
@@ -72,7 +76,7 @@ impl stripe_core::Decode for ReceivedDebit {
         let mut linked_flows = None;
         let mut livemode = None;
         let mut network = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut reversal_details = None;
         let mut status = None;
         let mut transaction = None;
@@ -89,7 +93,10 @@ impl stripe_core::Decode for ReceivedDebit {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.received_debit")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -174,7 +181,7 @@ impl stripe_core::Decode for ReceivedDebit {
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let network = stripe_core::decode::required(network, start, "network")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             amount,
@@ -189,7 +196,6 @@ impl stripe_core::Decode for ReceivedDebit {
             linked_flows,
             livemode,
             network,
-            object,
             reversal_details,
             status,
             transaction,

@@ -3,6 +3,7 @@
 /// Transactions represent changes to a [FinancialAccount's](https://stripe.com/docs/api#financial_accounts) balance.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "treasury.transaction"))]
 pub struct Transaction {
     /// Amount (in cents) transferred.
     pub amount: i64,
@@ -33,14 +34,17 @@ pub struct Transaction {
     pub id: crate::ids::treasury::TransactionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Status of the Transaction.
     pub status: TransactionStatus,
     pub status_transitions: TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Transaction {
+    /// The `object` of every `Transaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.transaction";
 }
 
 impl stripe_core::Object for Transaction {
@@ -66,7 +70,7 @@ impl stripe_core::Decode for Transaction {
         let mut flow_type = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut status_transitions = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -88,7 +92,10 @@ impl stripe_core::Decode for Transaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.transaction")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -171,7 +178,7 @@ impl stripe_core::Decode for Transaction {
         let flow_type = stripe_core::decode::required(flow_type, start, "flow_type")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let status_transitions = stripe_core::decode::required(
             status_transitions,
@@ -191,7 +198,6 @@ impl stripe_core::Decode for Transaction {
             flow_type,
             id,
             livemode,
-            object,
             status,
             status_transitions,
             extra,

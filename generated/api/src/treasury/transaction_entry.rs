@@ -3,6 +3,10 @@
 /// TransactionEntries represent individual units of money movements within a single [Transaction](https://stripe.com/docs/api#transactions).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "treasury.transaction_entry")
+)]
 pub struct TransactionEntry {
     /// Change to a FinancialAccount's balance
     pub balance_impact: crate::treasury::TreasuryTransactionsResourceBalanceImpact,
@@ -28,8 +32,6 @@ pub struct TransactionEntry {
     pub id: crate::ids::treasury::TransactionEntryId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The Transaction associated with this object.
     pub transaction: stripe_core::Expandable<crate::treasury::Transaction>,
     /// The specific money movement that generated the TransactionEntry.
@@ -38,6 +40,11 @@ pub struct TransactionEntry {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl TransactionEntry {
+    /// The `object` of every `TransactionEntry`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "treasury.transaction_entry";
 }
 
 impl stripe_core::Object for TransactionEntry {
@@ -61,7 +68,7 @@ impl stripe_core::Decode for TransactionEntry {
         let mut flow_type = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut transaction = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -83,7 +90,13 @@ impl stripe_core::Decode for TransactionEntry {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "treasury.transaction_entry",
+                                )?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -156,7 +169,7 @@ impl stripe_core::Decode for TransactionEntry {
         let flow_type = stripe_core::decode::required(flow_type, start, "flow_type")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let transaction = stripe_core::decode::required(
             transaction,
             start,
@@ -174,7 +187,6 @@ impl stripe_core::Decode for TransactionEntry {
             flow_type,
             id,
             livemode,
-            object,
             transaction,
             type_,
             extra,

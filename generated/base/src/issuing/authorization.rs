@@ -7,6 +7,7 @@
 /// Related guide: [Issued card authorizations](https://stripe.com/docs/issuing/purchases/authorizations)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "issuing.authorization"))]
 pub struct Authorization {
     /// The total amount that was authorized or rejected. This amount is in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
     pub amount: i64,
@@ -42,8 +43,6 @@ pub struct Authorization {
     /// Details about the authorization, such as identifiers, set by the card network.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_data: Option<IssuingAuthorizationNetworkData>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The pending authorization request. This field will only be non-null during an `issuing_authorization.request` webhook.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_request: Option<IssuingAuthorizationPendingRequest>,
@@ -63,6 +62,11 @@ pub struct Authorization {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Authorization {
+    /// The `object` of every `Authorization`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "issuing.authorization";
 }
 
 impl stripe_core::Object for Authorization {
@@ -92,7 +96,7 @@ impl stripe_core::Decode for Authorization {
         let mut merchant_data = None;
         let mut metadata = None;
         let mut network_data = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut pending_request = None;
         let mut request_history = None;
         let mut status = None;
@@ -119,7 +123,10 @@ impl stripe_core::Decode for Authorization {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "issuing.authorization")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -232,7 +239,7 @@ impl stripe_core::Decode for Authorization {
             "merchant_data",
         )?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let request_history = stripe_core::decode::required(
             request_history,
             start,
@@ -266,7 +273,6 @@ impl stripe_core::Decode for Authorization {
             merchant_data,
             metadata,
             network_data,
-            object,
             pending_request,
             request_history,
             status,

@@ -3,6 +3,7 @@
 /// You can [create physical or virtual cards](https://stripe.com/docs/issuing/cards) that are issued to cardholders.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "issuing.card"))]
 pub struct Card {
     /// The brand of the card.
     pub brand: String,
@@ -38,8 +39,6 @@ pub struct Card {
     /// The full unredacted card number. For security reasons, this is only available for virtual cards, and will be omitted unless you explicitly request it with [the `expand` parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only available via the ["Retrieve a card" endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not via "List all cards" or any other endpoint.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The latest card that replaces this card, if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replaced_by: Option<stripe_core::Expandable<Card>>,
@@ -64,6 +63,11 @@ pub struct Card {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Card {
+    /// The `object` of every `Card`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "issuing.card";
 }
 
 impl stripe_core::Object for Card {
@@ -91,7 +95,7 @@ impl stripe_core::Decode for Card {
         let mut livemode = None;
         let mut metadata = None;
         let mut number = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut replaced_by = None;
         let mut replacement_for = None;
         let mut replacement_reason = None;
@@ -132,7 +136,9 @@ impl stripe_core::Decode for Card {
                 6 => {
                     match key {
                         "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "issuing.card")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -218,7 +224,7 @@ impl stripe_core::Decode for Card {
         let last4 = stripe_core::decode::required(last4, start, "last4")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let spending_controls = stripe_core::decode::required(
             spending_controls,
             start,
@@ -241,7 +247,6 @@ impl stripe_core::Decode for Card {
             livemode,
             metadata,
             number,
-            object,
             replaced_by,
             replacement_for,
             replacement_reason,

@@ -5,6 +5,7 @@
 /// Related guide: [How to create a cardholder](https://stripe.com/docs/issuing/cards#create-cardholder)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "issuing.cardholder"))]
 pub struct Cardholder {
     pub billing: IssuingCardholderAddress,
     /// Additional information about a `company` cardholder.
@@ -26,8 +27,6 @@ pub struct Cardholder {
     pub metadata: std::collections::BTreeMap<String, String>,
     /// The cardholder's name. This will be printed on cards issued to them.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The cardholder's phone number. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied) for more details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: Option<String>,
@@ -47,6 +46,11 @@ pub struct Cardholder {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Cardholder {
+    /// The `object` of every `Cardholder`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "issuing.cardholder";
 }
 
 impl stripe_core::Object for Cardholder {
@@ -69,7 +73,7 @@ impl stripe_core::Decode for Cardholder {
         let mut livemode = None;
         let mut metadata = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut phone_number = None;
         let mut preferred_locales = None;
         let mut requirements = None;
@@ -101,7 +105,9 @@ impl stripe_core::Decode for Cardholder {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "issuing.cardholder")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -154,7 +160,7 @@ impl stripe_core::Decode for Cardholder {
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let requirements = stripe_core::decode::required(
             requirements,
             start,
@@ -172,7 +178,6 @@ impl stripe_core::Decode for Cardholder {
             livemode,
             metadata,
             name,
-            object,
             phone_number,
             preferred_locales,
             requirements,

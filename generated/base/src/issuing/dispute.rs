@@ -5,6 +5,7 @@
 /// Related guide: [Issuing disputes](https://stripe.com/docs/issuing/purchases/disputes)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "issuing.dispute"))]
 pub struct Dispute {
     /// Disputed amount in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). Usually the amount of the `transaction`, but can differ (usually because of currency fluctuation).
     pub amount: i64,
@@ -22,8 +23,6 @@ pub struct Dispute {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Current status of the dispute.
     pub status: DisputeStatus,
     /// The transaction being disputed.
@@ -34,6 +33,11 @@ pub struct Dispute {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Dispute {
+    /// The `object` of every `Dispute`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "issuing.dispute";
 }
 
 impl stripe_core::Object for Dispute {
@@ -55,7 +59,7 @@ impl stripe_core::Decode for Dispute {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut transaction = None;
         let mut treasury = None;
@@ -72,7 +76,9 @@ impl stripe_core::Decode for Dispute {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "issuing.dispute")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -117,7 +123,7 @@ impl stripe_core::Decode for Dispute {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let transaction = stripe_core::decode::required(
             transaction,
@@ -133,7 +139,6 @@ impl stripe_core::Decode for Dispute {
             id,
             livemode,
             metadata,
-            object,
             status,
             transaction,
             treasury,

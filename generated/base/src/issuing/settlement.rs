@@ -3,6 +3,7 @@
 /// When a non-stripe BIN is used, any use of an [issued card](https://stripe.com/docs/issuing) must be settled directly with the card network. The net amount owed is represented by an Issuing `Settlement` object.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "issuing.settlement"))]
 pub struct Settlement {
     /// The Bank Identification Number reflecting this settlement record.
     pub bin: String,
@@ -31,8 +32,6 @@ pub struct Settlement {
     pub network_fees: Option<i64>,
     /// The Settlement Identification Number assigned by the network.
     pub network_settlement_identifier: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// One of `international` or `uk_national_net`.
     pub settlement_service: String,
     /// The total number of transactions reflected in this settlement.
@@ -43,6 +42,11 @@ pub struct Settlement {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Settlement {
+    /// The `object` of every `Settlement`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "issuing.settlement";
 }
 
 impl stripe_core::Object for Settlement {
@@ -68,7 +72,7 @@ impl stripe_core::Decode for Settlement {
         let mut network = None;
         let mut network_fees = None;
         let mut network_settlement_identifier = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut settlement_service = None;
         let mut transaction_count = None;
         let mut transaction_volume = None;
@@ -90,7 +94,9 @@ impl stripe_core::Decode for Settlement {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "issuing.settlement")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -182,7 +188,7 @@ impl stripe_core::Decode for Settlement {
             start,
             "network_settlement_identifier",
         )?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let settlement_service = stripe_core::decode::required(
             settlement_service,
             start,
@@ -206,7 +212,6 @@ impl stripe_core::Decode for Settlement {
             network,
             network_fees,
             network_settlement_identifier,
-            object,
             settlement_service,
             transaction_count,
             transaction_volume,

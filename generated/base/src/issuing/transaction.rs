@@ -7,6 +7,7 @@
 /// Related guide: [Issued card transactions](https://stripe.com/docs/issuing/purchases/transactions)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "issuing.transaction"))]
 pub struct Transaction {
     /// The transaction amount, which will be reflected in your balance. This amount is in your currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
     pub amount: i64,
@@ -42,8 +43,6 @@ pub struct Transaction {
     pub merchant_data: Box<crate::issuing::IssuingAuthorizationMerchantData>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Additional purchase information that is optionally provided by the merchant.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub purchase_details: Option<Box<IssuingTransactionPurchaseDetails>>,
@@ -59,6 +58,11 @@ pub struct Transaction {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Transaction {
+    /// The `object` of every `Transaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "issuing.transaction";
 }
 
 impl stripe_core::Object for Transaction {
@@ -87,7 +91,7 @@ impl stripe_core::Decode for Transaction {
         let mut merchant_currency = None;
         let mut merchant_data = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut purchase_details = None;
         let mut treasury = None;
         let mut type_ = None;
@@ -112,7 +116,9 @@ impl stripe_core::Decode for Transaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "issuing.transaction")?
+                        }
                         "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -207,7 +213,7 @@ impl stripe_core::Decode for Transaction {
             "merchant_data",
         )?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             amount,
@@ -225,7 +231,6 @@ impl stripe_core::Decode for Transaction {
             merchant_currency,
             merchant_data,
             metadata,
-            object,
             purchase_details,
             treasury,
             type_,

@@ -10,6 +10,7 @@
 /// below. Learn about the differences [between accounts](https://stripe.com/docs/connect/accounts).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "account"))]
 pub struct Account {
     /// Business information about the account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -59,8 +60,6 @@ pub struct Account {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Whether Stripe can send payouts to this account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payouts_enabled: Option<bool>,
@@ -78,6 +77,11 @@ pub struct Account {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Account {
+    /// The `object` of every `Account`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "account";
 }
 
 impl stripe_core::Object for Account {
@@ -107,7 +111,7 @@ impl stripe_core::Decode for Account {
         let mut id = None;
         let mut individual = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payouts_enabled = None;
         let mut requirements = None;
         let mut settings = None;
@@ -137,7 +141,7 @@ impl stripe_core::Decode for Account {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "account")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -223,7 +227,7 @@ impl stripe_core::Decode for Account {
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             business_profile,
             business_type,
@@ -241,7 +245,6 @@ impl stripe_core::Decode for Account {
             id,
             individual,
             metadata,
-            object,
             payouts_enabled,
             requirements,
             settings,

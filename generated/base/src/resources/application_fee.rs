@@ -2,6 +2,7 @@
 //! The `application_fee` resource ([`ApplicationFee`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "application_fee"))]
 pub struct ApplicationFee {
     /// ID of the Stripe account this fee was taken from.
     pub account: stripe_core::Expandable<crate::Account>,
@@ -24,8 +25,6 @@ pub struct ApplicationFee {
     pub id: crate::ids::ApplicationFeeId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// ID of the corresponding charge on the platform account, if this fee was the result of a charge using the `destination` parameter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub originating_transaction: Option<stripe_core::Expandable<crate::Charge>>,
@@ -36,6 +35,11 @@ pub struct ApplicationFee {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ApplicationFee {
+    /// The `object` of every `ApplicationFee`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "application_fee";
 }
 
 impl stripe_core::Object for ApplicationFee {
@@ -59,7 +63,7 @@ impl stripe_core::Decode for ApplicationFee {
         let mut currency = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut originating_transaction = None;
         let mut refunded = None;
         let mut refunds = None;
@@ -77,7 +81,9 @@ impl stripe_core::Decode for ApplicationFee {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.required_into(&mut charge)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "application_fee")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -145,7 +151,7 @@ impl stripe_core::Decode for ApplicationFee {
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let refunded = stripe_core::decode::required(refunded, start, "refunded")?;
         let refunds = stripe_core::decode::required(refunds, start, "refunds")?;
         Ok(Self {
@@ -159,7 +165,6 @@ impl stripe_core::Decode for ApplicationFee {
             currency,
             id,
             livemode,
-            object,
             originating_transaction,
             refunded,
             refunds,

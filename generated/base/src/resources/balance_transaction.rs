@@ -6,6 +6,7 @@
 /// Related guide: [Balance transaction types](https://stripe.com/docs/reports/balance-transaction-types)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "balance_transaction"))]
 pub struct BalanceTransaction {
     /// Gross amount of the transaction, in cents (or local equivalent).
     pub amount: i64,
@@ -29,8 +30,6 @@ pub struct BalanceTransaction {
     pub id: crate::ids::BalanceTransactionId,
     /// Net amount of the transaction, in cents (or local equivalent).
     pub net: i64,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// [Learn more](https://stripe.com/docs/reports/reporting-categories) about how reporting categories can help you understand balance transactions from an accounting perspective.
     pub reporting_category: String,
     /// The Stripe object to which this transaction is related.
@@ -44,6 +43,11 @@ pub struct BalanceTransaction {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl BalanceTransaction {
+    /// The `object` of every `BalanceTransaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "balance_transaction";
 }
 
 impl stripe_core::Object for BalanceTransaction {
@@ -67,7 +71,7 @@ impl stripe_core::Decode for BalanceTransaction {
         let mut fee_details = None;
         let mut id = None;
         let mut net = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut reporting_category = None;
         let mut source = None;
         let mut status = None;
@@ -98,7 +102,9 @@ impl stripe_core::Decode for BalanceTransaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "balance_transaction")?
+                        }
                         "source" => decoder.optional_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -162,7 +168,7 @@ impl stripe_core::Decode for BalanceTransaction {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let net = stripe_core::decode::required(net, start, "net")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let reporting_category = stripe_core::decode::required(
             reporting_category,
             start,
@@ -181,7 +187,6 @@ impl stripe_core::Decode for BalanceTransaction {
             fee_details,
             id,
             net,
-            object,
             reporting_category,
             source,
             status,
@@ -202,6 +207,10 @@ impl<'de> serde::Deserialize<'de> for BalanceTransaction {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "connect_collection_transfer")
+)]
 pub struct ConnectCollectionTransfer {
     /// Amount transferred, in cents (or local equivalent).
     pub amount: i64,
@@ -213,11 +222,14 @@ pub struct ConnectCollectionTransfer {
     pub id: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ConnectCollectionTransfer {
+    /// The `object` of every `ConnectCollectionTransfer`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "connect_collection_transfer";
 }
 
 impl stripe_core::Object for ConnectCollectionTransfer {
@@ -236,7 +248,7 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
         let mut destination = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -246,7 +258,9 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
                 "destination" => decoder.required_into(&mut destination)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "connect_collection_transfer")?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -259,14 +273,13 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             amount,
             currency,
             destination,
             id,
             livemode,
-            object,
             extra,
         })
     }
@@ -348,13 +361,12 @@ impl<'de> serde::Deserialize<'de> for Fee {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "platform_tax_fee"))]
 pub struct PlatformTaxFee {
     /// The Connected account that incurred this charge.
     pub account: String,
     /// Unique identifier for the object.
     pub id: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The payment object that caused this tax to be inflicted.
     pub source_transaction: String,
     /// The type of tax (VAT).
@@ -363,6 +375,11 @@ pub struct PlatformTaxFee {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl PlatformTaxFee {
+    /// The `object` of every `PlatformTaxFee`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "platform_tax_fee";
 }
 
 impl stripe_core::Object for PlatformTaxFee {
@@ -378,7 +395,7 @@ impl stripe_core::Decode for PlatformTaxFee {
     ) -> Result<Self, stripe_core::Failure> {
         let mut account = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut source_transaction = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -387,7 +404,7 @@ impl stripe_core::Decode for PlatformTaxFee {
             match key {
                 "account" => decoder.required_into(&mut account)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "platform_tax_fee")?,
                 "source_transaction" => decoder.required_into(&mut source_transaction)?,
                 "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -395,7 +412,7 @@ impl stripe_core::Decode for PlatformTaxFee {
         }
         let account = stripe_core::decode::required(account, start, "account")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let source_transaction = stripe_core::decode::required(
             source_transaction,
             start,
@@ -405,7 +422,6 @@ impl stripe_core::Decode for PlatformTaxFee {
         Ok(Self {
             account,
             id,
-            object,
             source_transaction,
             type_,
             extra,
@@ -424,6 +440,7 @@ impl<'de> serde::Deserialize<'de> for PlatformTaxFee {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "reserve_transaction"))]
 pub struct ReserveTransaction {
     pub amount: i64,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
@@ -433,11 +450,14 @@ pub struct ReserveTransaction {
     pub description: Option<String>,
     /// Unique identifier for the object.
     pub id: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ReserveTransaction {
+    /// The `object` of every `ReserveTransaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "reserve_transaction";
 }
 
 impl stripe_core::Object for ReserveTransaction {
@@ -455,7 +475,7 @@ impl stripe_core::Decode for ReserveTransaction {
         let mut currency = None;
         let mut description = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -464,20 +484,19 @@ impl stripe_core::Decode for ReserveTransaction {
                 "currency" => decoder.required_into(&mut currency)?,
                 "description" => decoder.optional_into(&mut description)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "reserve_transaction")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let amount = stripe_core::decode::required(amount, start, "amount")?;
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             amount,
             currency,
             description,
             id,
-            object,
             extra,
         })
     }
@@ -494,11 +513,10 @@ impl<'de> serde::Deserialize<'de> for ReserveTransaction {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "tax_deducted_at_source"))]
 pub struct TaxDeductedAtSource {
     /// Unique identifier for the object.
     pub id: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The end of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period.
     pub period_end: stripe_core::Timestamp,
     /// The start of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period.
@@ -508,6 +526,11 @@ pub struct TaxDeductedAtSource {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl TaxDeductedAtSource {
+    /// The `object` of every `TaxDeductedAtSource`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax_deducted_at_source";
 }
 
 impl stripe_core::Object for TaxDeductedAtSource {
@@ -522,7 +545,7 @@ impl stripe_core::Decode for TaxDeductedAtSource {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut period_end = None;
         let mut period_start = None;
         let mut tax_deduction_account_number = None;
@@ -531,7 +554,9 @@ impl stripe_core::Decode for TaxDeductedAtSource {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "tax_deducted_at_source")?
+                }
                 "period_end" => decoder.required_into(&mut period_end)?,
                 "period_start" => decoder.required_into(&mut period_start)?,
                 "tax_deduction_account_number" => {
@@ -541,7 +566,7 @@ impl stripe_core::Decode for TaxDeductedAtSource {
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let period_end = stripe_core::decode::required(period_end, start, "period_end")?;
         let period_start = stripe_core::decode::required(
             period_start,
@@ -555,7 +580,6 @@ impl stripe_core::Decode for TaxDeductedAtSource {
         )?;
         Ok(Self {
             id,
-            object,
             period_end,
             period_start,
             tax_deduction_account_number,

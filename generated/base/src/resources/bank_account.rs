@@ -9,6 +9,7 @@
 /// Related guide: [Bank debits and transfers](https://stripe.com/docs/payments/bank-debits-transfers)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "bank_account"))]
 pub struct BankAccount {
     /// The ID of the account that the bank account is associated with.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -51,8 +52,6 @@ pub struct BankAccount {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Information about the requirements for the bank account, including what information needs to be collected.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub requirements: Option<Box<ExternalAccountRequirements>>,
@@ -66,6 +65,11 @@ pub struct BankAccount {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl BankAccount {
+    /// The `object` of every `BankAccount`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "bank_account";
 }
 
 impl stripe_core::Object for BankAccount {
@@ -94,7 +98,7 @@ impl stripe_core::Decode for BankAccount {
         let mut id = None;
         let mut last4 = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut requirements = None;
         let mut routing_number = None;
         let mut status = None;
@@ -116,7 +120,9 @@ impl stripe_core::Decode for BankAccount {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "bank_account")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -198,7 +204,7 @@ impl stripe_core::Decode for BankAccount {
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let last4 = stripe_core::decode::required(last4, start, "last4")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             account,
@@ -216,7 +222,6 @@ impl stripe_core::Decode for BankAccount {
             id,
             last4,
             metadata,
-            object,
             requirements,
             routing_number,
             status,

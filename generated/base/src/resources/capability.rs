@@ -203,6 +203,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilityRequirements {
 /// Related guide: [Account capabilities](https://stripe.com/docs/connect/account-capabilities)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "capability"))]
 pub struct Capability {
     /// The account for which the capability enables functionality.
     pub account: stripe_core::Expandable<crate::Account>,
@@ -210,8 +211,6 @@ pub struct Capability {
     pub future_requirements: Option<AccountCapabilityFutureRequirements>,
     /// The identifier for the capability.
     pub id: crate::ids::CapabilityId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Whether the capability has been requested.
     pub requested: bool,
     /// Time at which the capability was requested. Measured in seconds since the Unix epoch.
@@ -224,6 +223,11 @@ pub struct Capability {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Capability {
+    /// The `object` of every `Capability`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "capability";
 }
 
 impl stripe_core::Object for Capability {
@@ -240,7 +244,7 @@ impl stripe_core::Decode for Capability {
         let mut account = None;
         let mut future_requirements = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut requested = None;
         let mut requested_at = None;
         let mut requirements = None;
@@ -252,7 +256,7 @@ impl stripe_core::Decode for Capability {
                 "account" => decoder.required_into(&mut account)?,
                 "future_requirements" => decoder.optional_into(&mut future_requirements)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "capability")?,
                 "requested" => decoder.required_into(&mut requested)?,
                 "requested_at" => decoder.optional_into(&mut requested_at)?,
                 "requirements" => decoder.optional_into(&mut requirements)?,
@@ -262,14 +266,13 @@ impl stripe_core::Decode for Capability {
         }
         let account = stripe_core::decode::required(account, start, "account")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let requested = stripe_core::decode::required(requested, start, "requested")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             account,
             future_requirements,
             id,
-            object,
             requested,
             requested_at,
             requirements,

@@ -7,6 +7,7 @@
 /// Related guide: [Card payments with Sources](https://stripe.com/docs/sources/cards)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "card"))]
 pub struct Card {
     /// The account this card belongs to. This attribute will not be in the card object if the card belongs to a customer or recipient instead.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -79,8 +80,6 @@ pub struct Card {
     /// Cardholder name.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// For external accounts, possible values are `new` and `errored`. If a transfer fails, the status is set to `errored` and transfers are stopped until account details are updated.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
@@ -90,6 +89,11 @@ pub struct Card {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Card {
+    /// The `object` of every `Card`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "card";
 }
 
 impl stripe_core::Object for Card {
@@ -128,7 +132,7 @@ impl stripe_core::Decode for Card {
         let mut last4 = None;
         let mut metadata = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut tokenization_method = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -156,7 +160,7 @@ impl stripe_core::Decode for Card {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "card")?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -257,7 +261,7 @@ impl stripe_core::Decode for Card {
         let funding = stripe_core::decode::required(funding, start, "funding")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let last4 = stripe_core::decode::required(last4, start, "last4")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             account,
             address_city,
@@ -284,7 +288,6 @@ impl stripe_core::Decode for Card {
             last4,
             metadata,
             name,
-            object,
             status,
             tokenization_method,
             extra,

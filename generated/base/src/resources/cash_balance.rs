@@ -3,6 +3,7 @@
 /// A customer's `Cash balance` represents real funds. Customers can add funds to their cash balance by sending a bank transfer. These funds can be used for payment and can eventually be paid out to your bank account.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "cash_balance"))]
 pub struct CashBalance {
     /// A hash of all cash balances available to this customer. You cannot delete a customer with any cash balances, even if the balance is 0. Amounts are represented in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -11,12 +12,15 @@ pub struct CashBalance {
     pub customer: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     pub settings: CustomerBalanceCustomerBalanceSettings,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl CashBalance {
+    /// The `object` of every `CashBalance`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "cash_balance";
 }
 
 impl stripe_core::Decode for CashBalance {
@@ -26,7 +30,7 @@ impl stripe_core::Decode for CashBalance {
         let mut available = None;
         let mut customer = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut settings = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -35,20 +39,19 @@ impl stripe_core::Decode for CashBalance {
                 "available" => decoder.optional_into(&mut available)?,
                 "customer" => decoder.required_into(&mut customer)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "cash_balance")?,
                 "settings" => decoder.required_into(&mut settings)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let customer = stripe_core::decode::required(customer, start, "customer")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let settings = stripe_core::decode::required(settings, start, "settings")?;
         Ok(Self {
             available,
             customer,
             livemode,
-            object,
             settings,
             extra,
         })

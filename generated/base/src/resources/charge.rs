@@ -6,6 +6,7 @@
 /// Some legacy payment flows create Charges directly, which is not recommended for new integrations.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "charge"))]
 pub struct Charge {
     /// Amount intended to be collected by this payment. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
     pub amount: i64,
@@ -66,8 +67,6 @@ pub struct Charge {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account (if any) the charge was made on behalf of without triggering an automatic transfer. See the [Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -133,6 +132,11 @@ pub struct Charge {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Charge {
+    /// The `object` of every `Charge`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "charge";
+}
+
 impl stripe_core::Object for Charge {
     type Id = crate::ids::ChargeId;
     fn id(&self) -> Option<&str> {
@@ -167,7 +171,7 @@ impl stripe_core::Decode for Charge {
         let mut invoice = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut outcome = None;
         let mut paid = None;
@@ -208,7 +212,7 @@ impl stripe_core::Decode for Charge {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "charge")?,
                         "review" => decoder.optional_into(&mut review)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -353,7 +357,7 @@ impl stripe_core::Decode for Charge {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let paid = stripe_core::decode::required(paid, start, "paid")?;
         let refunded = stripe_core::decode::required(refunded, start, "refunded")?;
         let status = stripe_core::decode::required(status, start, "status")?;
@@ -381,7 +385,6 @@ impl stripe_core::Decode for Charge {
             invoice,
             livemode,
             metadata,
-            object,
             on_behalf_of,
             outcome,
             paid,

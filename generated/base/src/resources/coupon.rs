@@ -5,6 +5,7 @@
 /// [checkout sessions](https://stripe.com/docs/api/checkout/sessions), [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional one-off [charges](https://stripe.com/docs/api#create_charge) or [payment intents](https://stripe.com/docs/api/payment_intents).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "coupon"))]
 pub struct Coupon {
     /// Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -39,8 +40,6 @@ pub struct Coupon {
     /// Name of the coupon displayed to customers on for instance invoices or receipts.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Percent that will be taken off the subtotal of any invoices for this customer for the duration of the coupon. For example, a coupon with percent_off of 50 will make a $ (or local equivalent)100 invoice $ (or local equivalent)50 instead.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub percent_off: Option<f64>,
@@ -54,6 +53,11 @@ pub struct Coupon {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Coupon {
+    /// The `object` of every `Coupon`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "coupon";
 }
 
 impl stripe_core::Object for Coupon {
@@ -79,7 +83,7 @@ impl stripe_core::Decode for Coupon {
         let mut max_redemptions = None;
         let mut metadata = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut percent_off = None;
         let mut redeem_by = None;
         let mut times_redeemed = None;
@@ -108,7 +112,7 @@ impl stripe_core::Decode for Coupon {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "coupon")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -181,7 +185,7 @@ impl stripe_core::Decode for Coupon {
         let duration = stripe_core::decode::required(duration, start, "duration")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let times_redeemed = stripe_core::decode::required(
             times_redeemed,
             start,
@@ -201,7 +205,6 @@ impl stripe_core::Decode for Coupon {
             max_redemptions,
             metadata,
             name,
-            object,
             percent_off,
             redeem_by,
             times_redeemed,

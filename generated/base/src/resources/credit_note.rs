@@ -5,6 +5,7 @@
 /// Related guide: [Credit notes](https://stripe.com/docs/billing/invoices/credit-notes)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "credit_note"))]
 pub struct CreditNote {
     /// The integer amount in cents (or local equivalent) representing the total amount of the credit note, including tax.
     pub amount: i64,
@@ -44,8 +45,6 @@ pub struct CreditNote {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A unique number that identifies this particular credit note and appears on the PDF of the credit note and its associated invoice.
     pub number: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Amount that was credited outside of Stripe.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub out_of_band_amount: Option<i64>,
@@ -86,6 +85,11 @@ pub struct CreditNote {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl CreditNote {
+    /// The `object` of every `CreditNote`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "credit_note";
+}
+
 impl stripe_core::Object for CreditNote {
     type Id = crate::ids::CreditNoteId;
     fn id(&self) -> Option<&str> {
@@ -113,7 +117,7 @@ impl stripe_core::Decode for CreditNote {
         let mut memo = None;
         let mut metadata = None;
         let mut number = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut out_of_band_amount = None;
         let mut pdf = None;
         let mut reason = None;
@@ -161,7 +165,7 @@ impl stripe_core::Decode for CreditNote {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "number" => decoder.required_into(&mut number)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "credit_note")?,
                         "reason" => decoder.optional_into(&mut reason)?,
                         "refund" => decoder.optional_into(&mut refund)?,
                         "status" => decoder.required_into(&mut status)?,
@@ -283,7 +287,7 @@ impl stripe_core::Decode for CreditNote {
         let lines = stripe_core::decode::required(lines, start, "lines")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let number = stripe_core::decode::required(number, start, "number")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let pdf = stripe_core::decode::required(pdf, start, "pdf")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let subtotal = stripe_core::decode::required(subtotal, start, "subtotal")?;
@@ -306,7 +310,6 @@ impl stripe_core::Decode for CreditNote {
             memo,
             metadata,
             number,
-            object,
             out_of_band_amount,
             pdf,
             reason,

@@ -3,6 +3,7 @@
 /// The credit note line item object
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "credit_note_line_item"))]
 pub struct CreditNoteLineItem {
     /// The integer amount in cents (or local equivalent) representing the gross amount being credited for this line item, excluding (exclusive) tax and discounts.
     pub amount: i64,
@@ -23,8 +24,6 @@ pub struct CreditNoteLineItem {
     pub invoice_line_item: Option<String>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The number of units of product being credited.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
@@ -50,6 +49,11 @@ pub struct CreditNoteLineItem {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl CreditNoteLineItem {
+    /// The `object` of every `CreditNoteLineItem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "credit_note_line_item";
+}
+
 impl stripe_core::Object for CreditNoteLineItem {
     type Id = crate::ids::CreditNoteLineItemId;
     fn id(&self) -> Option<&str> {
@@ -69,7 +73,7 @@ impl stripe_core::Decode for CreditNoteLineItem {
         let mut id = None;
         let mut invoice_line_item = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut quantity = None;
         let mut tax_amounts = None;
         let mut tax_rates = None;
@@ -96,7 +100,10 @@ impl stripe_core::Decode for CreditNoteLineItem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "credit_note_line_item")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -183,7 +190,7 @@ impl stripe_core::Decode for CreditNoteLineItem {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let tax_rates = stripe_core::decode::required(tax_rates, start, "tax_rates")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
@@ -195,7 +202,6 @@ impl stripe_core::Decode for CreditNoteLineItem {
             id,
             invoice_line_item,
             livemode,
-            object,
             quantity,
             tax_amounts,
             tax_rates,

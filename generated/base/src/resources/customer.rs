@@ -5,6 +5,7 @@
 /// Related guide: [Save a card during payment](https://stripe.com/docs/payments/save-during-payment)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "customer"))]
 pub struct Customer {
     /// The customer's address.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -62,8 +63,6 @@ pub struct Customer {
     /// The suffix of the customer's next invoice number, e.g., 0001.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_invoice_sequence: Option<i64>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The customer's phone number.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
@@ -95,6 +94,11 @@ pub struct Customer {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Customer {
+    /// The `object` of every `Customer`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "customer";
+}
+
 impl stripe_core::Object for Customer {
     type Id = crate::ids::CustomerId;
     fn id(&self) -> Option<&str> {
@@ -124,7 +128,7 @@ impl stripe_core::Decode for Customer {
         let mut metadata = None;
         let mut name = None;
         let mut next_invoice_sequence = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut phone = None;
         let mut preferred_locales = None;
         let mut shipping = None;
@@ -165,7 +169,7 @@ impl stripe_core::Decode for Customer {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "customer")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -260,7 +264,7 @@ impl stripe_core::Decode for Customer {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             address,
             balance,
@@ -280,7 +284,6 @@ impl stripe_core::Decode for Customer {
             metadata,
             name,
             next_invoice_sequence,
-            object,
             phone,
             preferred_locales,
             shipping,

@@ -8,6 +8,10 @@
 /// Related guide: [Customer balance](https://stripe.com/docs/billing/customer/balance)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "customer_balance_transaction")
+)]
 pub struct CustomerBalanceTransaction {
     /// The amount of the transaction. A negative value is a credit for the customer's balance, and a positive value is a debit to the customer's `balance`.
     pub amount: i64,
@@ -35,14 +39,17 @@ pub struct CustomerBalanceTransaction {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Transaction type: `adjustment`, `applied_to_invoice`, `credit_note`, `initial`, `invoice_overpaid`, `invoice_too_large`, `invoice_too_small`, `unspent_receiver_credit`, or `unapplied_from_invoice`. See the [Customer Balance page](https://stripe.com/docs/billing/customer/balance#types) to learn more about transaction types.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CustomerBalanceTransactionType,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl CustomerBalanceTransaction {
+    /// The `object` of every `CustomerBalanceTransaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "customer_balance_transaction";
 }
 
 impl stripe_core::Object for CustomerBalanceTransaction {
@@ -67,7 +74,7 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
         let mut invoice = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -88,7 +95,13 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "customer_balance_transaction",
+                                )?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -135,7 +148,7 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             amount,
@@ -149,7 +162,6 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
             invoice,
             livemode,
             metadata,
-            object,
             type_,
             extra,
         })

@@ -522,6 +522,10 @@ for CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTra
 /// to payments, and refunds to the customer.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "customer_cash_balance_transaction")
+)]
 pub struct CustomerCashBalanceTransaction {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjusted_for_overdraft: Option<
@@ -551,8 +555,6 @@ pub struct CustomerCashBalanceTransaction {
     pub livemode: bool,
     /// The amount by which the cash balance changed, represented in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). A positive value represents funds being added to the cash balance, a negative value represents funds being removed from the cash balance.
     pub net_amount: i64,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub refunded_from_payment: Option<
         Box<
@@ -571,6 +573,11 @@ pub struct CustomerCashBalanceTransaction {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl CustomerCashBalanceTransaction {
+    /// The `object` of every `CustomerCashBalanceTransaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "customer_cash_balance_transaction";
 }
 
 impl stripe_core::Object for CustomerCashBalanceTransaction {
@@ -594,7 +601,7 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
         let mut id = None;
         let mut livemode = None;
         let mut net_amount = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut refunded_from_payment = None;
         let mut type_ = None;
         let mut unapplied_from_payment = None;
@@ -617,7 +624,13 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
                 6 => {
                     match key {
                         "funded" => decoder.optional_into(&mut funded)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "customer_cash_balance_transaction",
+                                )?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -688,7 +701,7 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let net_amount = stripe_core::decode::required(net_amount, start, "net_amount")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             adjusted_for_overdraft,
@@ -701,7 +714,6 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
             id,
             livemode,
             net_amount,
-            object,
             refunded_from_payment,
             type_,
             unapplied_from_payment,

@@ -2,6 +2,7 @@
 //! The `deleted_discount` resource ([`DeletedDiscount`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "discount"))]
 pub struct DeletedDiscount {
     /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Will not be present for subscription mode.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -24,8 +25,6 @@ pub struct DeletedDiscount {
     /// The invoice item `id` (or invoice line item `id` for invoice line items of type='subscription') that the discount's coupon was applied to, if it was applied directly to a particular invoice item or invoice line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_item: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The promotion code applied to create this discount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotion_code: Option<stripe_core::Expandable<crate::PromotionCode>>,
@@ -37,6 +36,11 @@ pub struct DeletedDiscount {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DeletedDiscount {
+    /// The `object` of every `DeletedDiscount`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "discount";
 }
 
 impl stripe_core::Object for DeletedDiscount {
@@ -57,7 +61,7 @@ impl stripe_core::Decode for DeletedDiscount {
         let mut id = None;
         let mut invoice = None;
         let mut invoice_item = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut promotion_code = None;
         let mut start = None;
         let mut subscription = None;
@@ -80,7 +84,7 @@ impl stripe_core::Decode for DeletedDiscount {
                 6 => {
                     match key {
                         "coupon" => decoder.optional_into(&mut coupon)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "discount")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -123,7 +127,7 @@ impl stripe_core::Decode for DeletedDiscount {
         }
         let deleted = stripe_core::decode::required(deleted, start_2, "deleted")?;
         let id = stripe_core::decode::required(id, start_2, "id")?;
-        let object = stripe_core::decode::required(object, start_2, "object")?;
+        stripe_core::decode::required(object, start_2, "object")?;
         let start = stripe_core::decode::required(start, start_2, "start")?;
         Ok(Self {
             checkout_session,
@@ -133,7 +137,6 @@ impl stripe_core::Decode for DeletedDiscount {
             id,
             invoice,
             invoice_item,
-            object,
             promotion_code,
             start,
             subscription,

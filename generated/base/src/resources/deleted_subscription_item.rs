@@ -2,16 +2,20 @@
 //! The `deleted_subscription_item` resource ([`DeletedSubscriptionItem`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "subscription_item"))]
 pub struct DeletedSubscriptionItem {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
     pub id: crate::ids::SubscriptionItemId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DeletedSubscriptionItem {
+    /// The `object` of every `DeletedSubscriptionItem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "subscription_item";
 }
 
 impl stripe_core::Object for DeletedSubscriptionItem {
@@ -27,21 +31,21 @@ impl stripe_core::Decode for DeletedSubscriptionItem {
     ) -> Result<Self, stripe_core::Failure> {
         let mut deleted = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "subscription_item")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
-        Ok(Self { deleted, id, object, extra })
+        stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { deleted, id, extra })
     }
 }
 

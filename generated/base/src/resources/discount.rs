@@ -6,6 +6,7 @@
 /// Related guide: [Applying discounts to subscriptions](https://stripe.com/docs/billing/subscriptions/discounts)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "discount"))]
 pub struct Discount {
     /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Will not be present for subscription mode.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -29,8 +30,6 @@ pub struct Discount {
     /// The invoice item `id` (or invoice line item `id` for invoice line items of type='subscription') that the discount's coupon was applied to, if it was applied directly to a particular invoice item or invoice line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_item: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The promotion code applied to create this discount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotion_code: Option<stripe_core::Expandable<crate::PromotionCode>>,
@@ -42,6 +41,11 @@ pub struct Discount {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Discount {
+    /// The `object` of every `Discount`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "discount";
 }
 
 impl stripe_core::Object for Discount {
@@ -62,7 +66,7 @@ impl stripe_core::Decode for Discount {
         let mut id = None;
         let mut invoice = None;
         let mut invoice_item = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut promotion_code = None;
         let mut start = None;
         let mut subscription = None;
@@ -91,7 +95,7 @@ impl stripe_core::Decode for Discount {
                 6 => {
                     match key {
                         "coupon" => decoder.optional_into(&mut coupon)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "discount")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -132,7 +136,7 @@ impl stripe_core::Decode for Discount {
             }
         }
         let id = stripe_core::decode::required(id, start_2, "id")?;
-        let object = stripe_core::decode::required(object, start_2, "object")?;
+        stripe_core::decode::required(object, start_2, "object")?;
         let start = stripe_core::decode::required(start, start_2, "start")?;
         Ok(Self {
             checkout_session,
@@ -142,7 +146,6 @@ impl stripe_core::Decode for Discount {
             id,
             invoice,
             invoice_item,
-            object,
             promotion_code,
             start,
             subscription,

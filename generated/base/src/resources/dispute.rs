@@ -9,6 +9,7 @@
 /// Related guide: [Disputes and fraud](https://stripe.com/docs/disputes)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "dispute"))]
 pub struct Dispute {
     /// Disputed amount. Usually the amount of the charge, but can differ (usually because of currency fluctuation or because only part of the order is disputed).
     pub amount: i64,
@@ -30,8 +31,6 @@ pub struct Dispute {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// ID of the PaymentIntent that was disputed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -44,6 +43,11 @@ pub struct Dispute {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Dispute {
+    /// The `object` of every `Dispute`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "dispute";
 }
 
 impl stripe_core::Object for Dispute {
@@ -68,7 +72,7 @@ impl stripe_core::Decode for Dispute {
         let mut is_charge_refundable = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payment_intent = None;
         let mut payment_method_details = None;
         let mut reason = None;
@@ -87,7 +91,7 @@ impl stripe_core::Decode for Dispute {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.required_into(&mut charge)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "dispute")?,
                         "reason" => decoder.required_into(&mut reason)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -167,7 +171,7 @@ impl stripe_core::Decode for Dispute {
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let reason = stripe_core::decode::required(reason, start, "reason")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
@@ -182,7 +186,6 @@ impl stripe_core::Decode for Dispute {
             is_charge_refundable,
             livemode,
             metadata,
-            object,
             payment_intent,
             payment_method_details,
             reason,

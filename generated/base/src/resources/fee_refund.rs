@@ -7,6 +7,7 @@
 /// Related guide: [Refunding application fees](https://stripe.com/docs/connect/destination-charges#refunding-app-fee)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "fee_refund"))]
 pub struct FeeRefund {
     /// Amount, in cents (or local equivalent).
     pub amount: i64,
@@ -24,11 +25,14 @@ pub struct FeeRefund {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl FeeRefund {
+    /// The `object` of every `FeeRefund`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "fee_refund";
 }
 
 impl stripe_core::Object for FeeRefund {
@@ -49,7 +53,7 @@ impl stripe_core::Decode for FeeRefund {
         let mut fee = None;
         let mut id = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -61,7 +65,7 @@ impl stripe_core::Decode for FeeRefund {
                 "fee" => decoder.required_into(&mut fee)?,
                 "id" => decoder.required_into(&mut id)?,
                 "metadata" => decoder.optional_into(&mut metadata)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "fee_refund")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -70,7 +74,7 @@ impl stripe_core::Decode for FeeRefund {
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let fee = stripe_core::decode::required(fee, start, "fee")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             amount,
             balance_transaction,
@@ -79,7 +83,6 @@ impl stripe_core::Decode for FeeRefund {
             fee,
             id,
             metadata,
-            object,
             extra,
         })
     }

@@ -9,6 +9,7 @@
 /// Related guide: [File upload guide](https://stripe.com/docs/file-upload)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "file"))]
 pub struct File {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -23,8 +24,6 @@ pub struct File {
     /// A list of [file links](https://stripe.com/docs/api#file_links) that point at this file.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<stripe_core::List<crate::FileLink>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file.
     pub purpose: FilePurpose,
     /// The size in bytes of the file object.
@@ -44,6 +43,11 @@ pub struct File {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl File {
+    /// The `object` of every `File`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "file";
+}
+
 impl stripe_core::Object for File {
     type Id = crate::ids::FileId;
     fn id(&self) -> Option<&str> {
@@ -60,7 +64,7 @@ impl stripe_core::Decode for File {
         let mut filename = None;
         let mut id = None;
         let mut links = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut purpose = None;
         let mut size = None;
         let mut title = None;
@@ -98,7 +102,7 @@ impl stripe_core::Decode for File {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "file")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -126,7 +130,7 @@ impl stripe_core::Decode for File {
         }
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let purpose = stripe_core::decode::required(purpose, start, "purpose")?;
         let size = stripe_core::decode::required(size, start, "size")?;
         Ok(Self {
@@ -135,7 +139,6 @@ impl stripe_core::Decode for File {
             filename,
             id,
             links,
-            object,
             purpose,
             size,
             title,

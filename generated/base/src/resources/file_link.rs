@@ -5,6 +5,7 @@
 /// retrieve the contents of the file without authentication.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "file_link"))]
 pub struct FileLink {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -21,14 +22,17 @@ pub struct FileLink {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The publicly accessible URL to download the file.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl FileLink {
+    /// The `object` of every `FileLink`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "file_link";
 }
 
 impl stripe_core::Object for FileLink {
@@ -49,7 +53,7 @@ impl stripe_core::Decode for FileLink {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -75,7 +79,7 @@ impl stripe_core::Decode for FileLink {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "file_link")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -108,7 +112,7 @@ impl stripe_core::Decode for FileLink {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             created,
             expired,
@@ -117,7 +121,6 @@ impl stripe_core::Decode for FileLink {
             id,
             livemode,
             metadata,
-            object,
             url,
             extra,
         })

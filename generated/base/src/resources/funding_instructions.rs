@@ -7,6 +7,7 @@
 /// Related guide: [Customer balance funding instructions](https://stripe.com/docs/payments/customer-balance/funding-instructions)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "funding_instructions"))]
 pub struct FundingInstructions {
     pub bank_transfer: FundingInstructionsBankTransfer,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
@@ -15,11 +16,14 @@ pub struct FundingInstructions {
     pub funding_type: FundingInstructionsFundingType,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl FundingInstructions {
+    /// The `object` of every `FundingInstructions`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "funding_instructions";
 }
 
 impl stripe_core::Decode for FundingInstructions {
@@ -30,7 +34,7 @@ impl stripe_core::Decode for FundingInstructions {
         let mut currency = None;
         let mut funding_type = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -39,7 +43,9 @@ impl stripe_core::Decode for FundingInstructions {
                 "currency" => decoder.required_into(&mut currency)?,
                 "funding_type" => decoder.required_into(&mut funding_type)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "funding_instructions")?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -55,13 +61,12 @@ impl stripe_core::Decode for FundingInstructions {
             "funding_type",
         )?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             bank_transfer,
             currency,
             funding_type,
             livemode,
-            object,
             extra,
         })
     }

@@ -76,6 +76,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticTax {
 /// Related guide: [Send invoices to customers](https://stripe.com/docs/billing/invoices/sending)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "invoice"))]
 pub struct Invoice {
     /// The country of the business associated with this invoice, most often the business creating the invoice.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -223,8 +224,6 @@ pub struct Invoice {
     /// A unique, identifying string that appears on emails sent to the customer for this invoice. This starts with the customer's unique invoice_prefix if it is specified.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -314,6 +313,11 @@ pub struct Invoice {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Invoice {
+    /// The `object` of every `Invoice`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "invoice";
+}
+
 impl stripe_core::Object for Invoice {
     type Id = crate::ids::InvoiceId;
     fn id(&self) -> Option<&str> {
@@ -373,7 +377,7 @@ impl stripe_core::Decode for Invoice {
         let mut metadata = None;
         let mut next_payment_attempt = None;
         let mut number = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut paid = None;
         let mut paid_out_of_band = None;
@@ -441,7 +445,7 @@ impl stripe_core::Decode for Invoice {
                         "charge" => decoder.optional_into(&mut charge)?,
                         "footer" => decoder.optional_into(&mut footer)?,
                         "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "invoice")?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -718,7 +722,7 @@ impl stripe_core::Decode for Invoice {
         )?;
         let lines = stripe_core::decode::required(lines, start, "lines")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_settings = stripe_core::decode::required(
             payment_settings,
             start,
@@ -801,7 +805,6 @@ impl stripe_core::Decode for Invoice {
             metadata,
             next_payment_attempt,
             number,
-            object,
             on_behalf_of,
             paid,
             paid_out_of_band,

@@ -13,6 +13,7 @@
 /// Related guides: [Integrate with the Invoicing API](https://stripe.com/docs/invoicing/integration), [Subscription Invoices](https://stripe.com/docs/billing/invoices/subscription#adding-upcoming-invoice-items).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "invoiceitem"))]
 pub struct Invoiceitem {
     /// Amount (in the `currency` specified) of the invoice item. This should always be equal to `unit_amount * quantity`.
     pub amount: i64,
@@ -40,8 +41,6 @@ pub struct Invoiceitem {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     pub period: crate::InvoiceLineItemPeriod,
     /// The price of the invoice item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -73,6 +72,11 @@ pub struct Invoiceitem {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Invoiceitem {
+    /// The `object` of every `Invoiceitem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "invoiceitem";
+}
+
 impl stripe_core::Object for Invoiceitem {
     type Id = crate::ids::InvoiceitemId;
     fn id(&self) -> Option<&str> {
@@ -95,7 +99,7 @@ impl stripe_core::Decode for Invoiceitem {
         let mut invoice = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut period = None;
         let mut price = None;
         let mut proration = None;
@@ -131,7 +135,7 @@ impl stripe_core::Decode for Invoiceitem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "invoiceitem")?,
                         "period" => decoder.required_into(&mut period)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -210,7 +214,7 @@ impl stripe_core::Decode for Invoiceitem {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let period = stripe_core::decode::required(period, start, "period")?;
         let proration = stripe_core::decode::required(proration, start, "proration")?;
         let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
@@ -226,7 +230,6 @@ impl stripe_core::Decode for Invoiceitem {
             invoice,
             livemode,
             metadata,
-            object,
             period,
             price,
             proration,

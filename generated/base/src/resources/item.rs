@@ -3,6 +3,7 @@
 /// A line item.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "item"))]
 pub struct Item {
     /// Total discount amount applied. If no discounts were applied, defaults to 0.
     pub amount_discount: i64,
@@ -21,8 +22,6 @@ pub struct Item {
     pub discounts: Option<Vec<crate::LineItemsDiscountAmount>>,
     /// Unique identifier for the object.
     pub id: crate::ids::ItemId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The price used to generate the line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Box<crate::Price>>,
@@ -35,6 +34,11 @@ pub struct Item {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Item {
+    /// The `object` of every `Item`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "item";
 }
 
 impl stripe_core::Object for Item {
@@ -56,7 +60,7 @@ impl stripe_core::Decode for Item {
         let mut description = None;
         let mut discounts = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut price = None;
         let mut quantity = None;
         let mut taxes = None;
@@ -79,7 +83,7 @@ impl stripe_core::Decode for Item {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "item")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -147,7 +151,7 @@ impl stripe_core::Decode for Item {
             "description",
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             amount_discount,
             amount_subtotal,
@@ -157,7 +161,6 @@ impl stripe_core::Decode for Item {
             description,
             discounts,
             id,
-            object,
             price,
             quantity,
             taxes,

@@ -89,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for InvoicesResourceLineItemsProrationDetails 
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "line_item"))]
 pub struct LineItem {
     /// The amount, in cents (or local equivalent).
     pub amount: i64,
@@ -117,8 +118,6 @@ pub struct LineItem {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Note that for line items with `type=subscription` this will reflect the metadata of the subscription that caused the line item to be created.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     pub period: crate::InvoiceLineItemPeriod,
     /// The price of the line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -156,6 +155,11 @@ pub struct LineItem {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl LineItem {
+    /// The `object` of every `LineItem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "line_item";
+}
+
 impl stripe_core::Object for LineItem {
     type Id = crate::ids::LineItemId;
     fn id(&self) -> Option<&str> {
@@ -178,7 +182,7 @@ impl stripe_core::Decode for LineItem {
         let mut invoice_item = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut period = None;
         let mut price = None;
         let mut proration = None;
@@ -215,7 +219,7 @@ impl stripe_core::Decode for LineItem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "line_item")?,
                         "period" => decoder.required_into(&mut period)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -300,7 +304,7 @@ impl stripe_core::Decode for LineItem {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let period = stripe_core::decode::required(period, start, "period")?;
         Ok(Self {
             amount,
@@ -314,7 +318,6 @@ impl stripe_core::Decode for LineItem {
             invoice_item,
             livemode,
             metadata,
-            object,
             period,
             price,
             proration,

@@ -3,11 +3,10 @@
 /// Login Links are single-use login link for an Express account to access their Stripe dashboard.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "login_link"))]
 pub struct LoginLink {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The URL for the login link.
     pub url: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -15,32 +14,32 @@ pub struct LoginLink {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl LoginLink {
+    /// The `object` of every `LoginLink`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "login_link";
+}
+
 impl stripe_core::Decode for LoginLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut created = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "created" => decoder.required_into(&mut created)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "login_link")?,
                 "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let created = stripe_core::decode::required(created, start, "created")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let url = stripe_core::decode::required(url, start, "url")?;
-        Ok(Self {
-            created,
-            object,
-            url,
-            extra,
-        })
+        Ok(Self { created, url, extra })
     }
 }
 

@@ -62,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for CustomerAcceptance {
 /// A Mandate is a record of the permission a customer has given you to debit their payment method.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "mandate"))]
 pub struct Mandate {
     pub customer_acceptance: CustomerAcceptance,
     /// Unique identifier for the object.
@@ -70,8 +71,6 @@ pub struct Mandate {
     pub livemode: bool,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multi_use: Option<MandateMultiUse>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account (if any) for which the mandate is intended.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
@@ -90,6 +89,11 @@ pub struct Mandate {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Mandate {
+    /// The `object` of every `Mandate`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "mandate";
+}
+
 impl stripe_core::Object for Mandate {
     type Id = crate::ids::MandateId;
     fn id(&self) -> Option<&str> {
@@ -105,7 +109,7 @@ impl stripe_core::Decode for Mandate {
         let mut id = None;
         let mut livemode = None;
         let mut multi_use = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut payment_method = None;
         let mut payment_method_details = None;
@@ -130,7 +134,7 @@ impl stripe_core::Decode for Mandate {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "mandate")?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -191,7 +195,7 @@ impl stripe_core::Decode for Mandate {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_method = stripe_core::decode::required(
             payment_method,
             start,
@@ -209,7 +213,6 @@ impl stripe_core::Decode for Mandate {
             id,
             livemode,
             multi_use,
-            object,
             on_behalf_of,
             payment_method,
             payment_method_details,

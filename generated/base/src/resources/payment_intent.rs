@@ -176,6 +176,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFlowsInstallmentOptions {
 /// Related guide: [Payment Intents API](https://stripe.com/docs/payments/payment-intents)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "payment_intent"))]
 pub struct PaymentIntent {
     /// Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
     pub amount: i64,
@@ -247,8 +248,6 @@ pub struct PaymentIntent {
     /// If present, this property tells you what actions you need to take in order for your customer to fulfill a payment using the provided source.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_action: Option<Box<PaymentIntentNextAction>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account (if any) for which the funds of the PaymentIntent are intended. See the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -298,6 +297,11 @@ pub struct PaymentIntent {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl PaymentIntent {
+    /// The `object` of every `PaymentIntent`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "payment_intent";
+}
+
 impl stripe_core::Object for PaymentIntent {
     type Id = crate::ids::PaymentIntentId;
     fn id(&self) -> Option<&str> {
@@ -332,7 +336,7 @@ impl stripe_core::Decode for PaymentIntent {
         let mut livemode = None;
         let mut metadata = None;
         let mut next_action = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut payment_method = None;
         let mut payment_method_options = None;
@@ -360,7 +364,9 @@ impl stripe_core::Decode for PaymentIntent {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "payment_intent")?
+                        }
                         "review" => decoder.optional_into(&mut review)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -514,7 +520,7 @@ impl stripe_core::Decode for PaymentIntent {
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_method_types = stripe_core::decode::required(
             payment_method_types,
             start,
@@ -545,7 +551,6 @@ impl stripe_core::Decode for PaymentIntent {
             livemode,
             metadata,
             next_action,
-            object,
             on_behalf_of,
             payment_method,
             payment_method_options,

@@ -144,6 +144,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFlowsPrivatePaymentMethodsKlarnaDob
 /// Related guides: [Payment Methods](https://stripe.com/docs/payments/payment-methods) and [More Payment Scenarios](https://stripe.com/docs/payments/more-payment-scenarios).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "payment_method"))]
 pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acss_debit: Option<Box<PaymentMethodAcssDebit>>,
@@ -202,8 +203,6 @@ pub struct PaymentMethod {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<PaymentMethodOxxo>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -235,6 +234,11 @@ pub struct PaymentMethod {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl PaymentMethod {
+    /// The `object` of every `PaymentMethod`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "payment_method";
 }
 
 impl stripe_core::Object for PaymentMethod {
@@ -276,7 +280,7 @@ impl stripe_core::Decode for PaymentMethod {
         let mut link = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut oxxo = None;
         let mut p24 = None;
         let mut paynow = None;
@@ -332,7 +336,9 @@ impl stripe_core::Decode for PaymentMethod {
                         "alipay" => decoder.optional_into(&mut alipay)?,
                         "boleto" => decoder.optional_into(&mut boleto)?,
                         "klarna" => decoder.optional_into(&mut klarna)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "payment_method")?
+                        }
                         "paynow" => decoder.optional_into(&mut paynow)?,
                         "paypal" => decoder.optional_into(&mut paypal)?,
                         "sofort" => decoder.optional_into(&mut sofort)?,
@@ -421,7 +427,7 @@ impl stripe_core::Decode for PaymentMethod {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             acss_debit,
@@ -452,7 +458,6 @@ impl stripe_core::Decode for PaymentMethod {
             link,
             livemode,
             metadata,
-            object,
             oxxo,
             p24,
             paynow,

@@ -10,6 +10,7 @@
 /// Related guide: [Receiving payouts](https://stripe.com/docs/payouts)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "payout"))]
 pub struct Payout {
     /// Amount (in cents (or local equivalent)) to be transferred to your bank account or debit card.
     pub amount: i64,
@@ -50,8 +51,6 @@ pub struct Payout {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The method used to send this payout, which can be `standard` or `instant`. `instant` is supported for payouts to debit cards and bank accounts in certain countries. (See [Bank support for Instant Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more information.)
     pub method: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// If the payout reverses another, this is the ID of the original payout.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub original_payout: Option<stripe_core::Expandable<Payout>>,
@@ -73,6 +72,11 @@ pub struct Payout {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Payout {
+    /// The `object` of every `Payout`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "payout";
 }
 
 impl stripe_core::Object for Payout {
@@ -101,7 +105,7 @@ impl stripe_core::Decode for Payout {
         let mut livemode = None;
         let mut metadata = None;
         let mut method = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut original_payout = None;
         let mut reconciliation_status = None;
         let mut reversed_by = None;
@@ -129,7 +133,7 @@ impl stripe_core::Decode for Payout {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "method" => decoder.required_into(&mut method)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "payout")?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -224,7 +228,7 @@ impl stripe_core::Decode for Payout {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let method = stripe_core::decode::required(method, start, "method")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let reconciliation_status = stripe_core::decode::required(
             reconciliation_status,
             start,
@@ -253,7 +257,6 @@ impl stripe_core::Decode for Payout {
             livemode,
             metadata,
             method,
-            object,
             original_payout,
             reconciliation_status,
             reversed_by,

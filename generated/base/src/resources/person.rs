@@ -176,6 +176,7 @@ impl<'de> serde::Deserialize<'de> for LegalEntityPersonVerificationDocument {
 /// Related guide: [Handling identity verification with the API](https://stripe.com/docs/connect/identity-verification-api#person-information)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "person"))]
 pub struct Person {
     /// The account the person is associated with.
     pub account: String,
@@ -235,8 +236,6 @@ pub struct Person {
     /// The country where the person is a national.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nationality: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The person's phone number.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
@@ -257,6 +256,11 @@ pub struct Person {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Person {
+    /// The `object` of every `Person`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "person";
 }
 
 impl stripe_core::Object for Person {
@@ -292,7 +296,7 @@ impl stripe_core::Decode for Person {
         let mut maiden_name = None;
         let mut metadata = None;
         let mut nationality = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut phone = None;
         let mut political_exposure = None;
         let mut registered_address = None;
@@ -326,7 +330,7 @@ impl stripe_core::Decode for Person {
                 6 => {
                     match key {
                         "gender" => decoder.optional_into(&mut gender)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "person")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -446,7 +450,7 @@ impl stripe_core::Decode for Person {
         let account = stripe_core::decode::required(account, start, "account")?;
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             account,
             address,
@@ -470,7 +474,6 @@ impl stripe_core::Decode for Person {
             maiden_name,
             metadata,
             nationality,
-            object,
             phone,
             political_exposure,
             registered_address,

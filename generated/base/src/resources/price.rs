@@ -124,6 +124,7 @@ impl<'de> serde::Deserialize<'de> for CustomUnitAmount {
 /// Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription), [create an invoice](https://stripe.com/docs/billing/invoices/create), and more about [products and prices](https://stripe.com/docs/products-prices/overview).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "price"))]
 pub struct Price {
     /// Whether the price can be used for new purchases.
     pub active: bool,
@@ -151,8 +152,6 @@ pub struct Price {
     /// A brief description of the price, hidden from customers.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nickname: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The ID of the product this price is associated with.
     pub product: stripe_core::Expandable<crate::ProductOrDeletedProduct>,
     /// The recurring components of a price such as `interval` and `usage_type`.
@@ -184,6 +183,11 @@ pub struct Price {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Price {
+    /// The `object` of every `Price`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "price";
+}
+
 impl stripe_core::Object for Price {
     type Id = crate::ids::PriceId;
     fn id(&self) -> Option<&str> {
@@ -206,7 +210,7 @@ impl stripe_core::Decode for Price {
         let mut lookup_key = None;
         let mut metadata = None;
         let mut nickname = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut product = None;
         let mut recurring = None;
         let mut tax_behavior = None;
@@ -241,7 +245,7 @@ impl stripe_core::Decode for Price {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "price")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -333,7 +337,7 @@ impl stripe_core::Decode for Price {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let product = stripe_core::decode::required(product, start, "product")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
@@ -348,7 +352,6 @@ impl stripe_core::Decode for Price {
             lookup_key,
             metadata,
             nickname,
-            object,
             product,
             recurring,
             tax_behavior,

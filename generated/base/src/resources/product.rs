@@ -68,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for PackageDimensions {
 /// and more about [Products and Prices](https://stripe.com/docs/products-prices/overview)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "product"))]
 pub struct Product {
     /// Whether the product is currently available for purchase.
     pub active: bool,
@@ -92,8 +93,6 @@ pub struct Product {
     pub metadata: std::collections::BTreeMap<String, String>,
     /// The product's name, meant to be displayable to the customer.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The dimensions of this product for shipping purposes.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub package_dimensions: Option<PackageDimensions>,
@@ -119,6 +118,11 @@ pub struct Product {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Product {
+    /// The `object` of every `Product`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "product";
+}
+
 impl stripe_core::Object for Product {
     type Id = crate::ids::ProductId;
     fn id(&self) -> Option<&str> {
@@ -140,7 +144,7 @@ impl stripe_core::Decode for Product {
         let mut livemode = None;
         let mut metadata = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut package_dimensions = None;
         let mut shippable = None;
         let mut statement_descriptor = None;
@@ -174,7 +178,7 @@ impl stripe_core::Decode for Product {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
                         "images" => decoder.required_into(&mut images)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "product")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -244,7 +248,7 @@ impl stripe_core::Decode for Product {
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let updated = stripe_core::decode::required(updated, start, "updated")?;
         Ok(Self {
             active,
@@ -257,7 +261,6 @@ impl stripe_core::Decode for Product {
             livemode,
             metadata,
             name,
-            object,
             package_dimensions,
             shippable,
             statement_descriptor,

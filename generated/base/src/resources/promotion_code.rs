@@ -4,6 +4,7 @@
 /// create multiple codes for a single coupon.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "promotion_code"))]
 pub struct PromotionCode {
     /// Whether the promotion code is currently active. A promotion code is only active if the coupon is also valid.
     pub active: bool,
@@ -32,14 +33,17 @@ pub struct PromotionCode {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     pub restrictions: PromotionCodesResourceRestrictions,
     /// Number of times this promotion code has been used.
     pub times_redeemed: i64,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl PromotionCode {
+    /// The `object` of every `PromotionCode`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "promotion_code";
 }
 
 impl stripe_core::Object for PromotionCode {
@@ -63,7 +67,7 @@ impl stripe_core::Decode for PromotionCode {
         let mut livemode = None;
         let mut max_redemptions = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut restrictions = None;
         let mut times_redeemed = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -86,7 +90,9 @@ impl stripe_core::Decode for PromotionCode {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
                         "coupon" => decoder.optional_into(&mut coupon)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "promotion_code")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -136,7 +142,7 @@ impl stripe_core::Decode for PromotionCode {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let restrictions = stripe_core::decode::required(
             restrictions,
             start,
@@ -158,7 +164,6 @@ impl stripe_core::Decode for PromotionCode {
             livemode,
             max_redemptions,
             metadata,
-            object,
             restrictions,
             times_redeemed,
             extra,

@@ -41,6 +41,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceSettingQuoteSetting {
 /// Once accepted, it will automatically create an invoice, subscription or subscription schedule.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "quote"))]
 pub struct Quote {
     /// Total before any discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -106,8 +107,6 @@ pub struct Quote {
     /// A unique number that identifies this particular quote. This number is assigned once the quote is [finalized](https://stripe.com/docs/quotes/overview#finalize).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account on behalf of which to charge. See the [Connect documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -133,6 +132,11 @@ pub struct Quote {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Quote {
+    /// The `object` of every `Quote`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "quote";
 }
 
 impl stripe_core::Object for Quote {
@@ -171,7 +175,7 @@ impl stripe_core::Decode for Quote {
         let mut livemode = None;
         let mut metadata = None;
         let mut number = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut status = None;
         let mut status_transitions = None;
@@ -196,7 +200,7 @@ impl stripe_core::Decode for Quote {
                         "footer" => decoder.optional_into(&mut footer)?,
                         "header" => decoder.optional_into(&mut header)?,
                         "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "quote")?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -346,7 +350,7 @@ impl stripe_core::Decode for Quote {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let status_transitions = stripe_core::decode::required(
             status_transitions,
@@ -389,7 +393,6 @@ impl stripe_core::Decode for Quote {
             livemode,
             metadata,
             number,
-            object,
             on_behalf_of,
             status,
             status_transitions,

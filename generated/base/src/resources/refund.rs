@@ -61,6 +61,7 @@ impl<'de> serde::Deserialize<'de> for EmailSent {
 /// Related guide: [Refunds](https://stripe.com/docs/refunds)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "refund"))]
 pub struct Refund {
     /// Amount, in cents (or local equivalent).
     pub amount: i64,
@@ -95,8 +96,6 @@ pub struct Refund {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_action: Option<Box<RefundNextAction>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// ID of the PaymentIntent that was refunded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -122,6 +121,11 @@ pub struct Refund {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Refund {
+    /// The `object` of every `Refund`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "refund";
+}
+
 impl stripe_core::Object for Refund {
     type Id = crate::ids::RefundId;
     fn id(&self) -> Option<&str> {
@@ -145,7 +149,7 @@ impl stripe_core::Decode for Refund {
         let mut instructions_email = None;
         let mut metadata = None;
         let mut next_action = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payment_intent = None;
         let mut reason = None;
         let mut receipt_number = None;
@@ -166,7 +170,7 @@ impl stripe_core::Decode for Refund {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.optional_into(&mut charge)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "refund")?,
                         "reason" => decoder.optional_into(&mut reason)?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -247,7 +251,7 @@ impl stripe_core::Decode for Refund {
         let created = stripe_core::decode::required(created, start, "created")?;
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             amount,
             balance_transaction,
@@ -261,7 +265,6 @@ impl stripe_core::Decode for Refund {
             instructions_email,
             metadata,
             next_action,
-            object,
             payment_intent,
             reason,
             receipt_number,

@@ -128,6 +128,7 @@ impl<'de> serde::Deserialize<'de> for RadarReviewResourceSession {
 /// [here](https://stripe.com/docs/radar/reviews).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "review"))]
 pub struct Review {
     /// The ZIP or postal code of the card used, if applicable.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -150,8 +151,6 @@ pub struct Review {
     pub ip_address_location: Option<RadarReviewResourceLocation>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// If `true`, the review needs action.
     pub open: bool,
     /// The reason the review was opened. One of `rule` or `manual`.
@@ -167,6 +166,11 @@ pub struct Review {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Review {
+    /// The `object` of every `Review`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "review";
 }
 
 impl stripe_core::Object for Review {
@@ -188,7 +192,7 @@ impl stripe_core::Decode for Review {
         let mut ip_address = None;
         let mut ip_address_location = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut open = None;
         let mut opened_reason = None;
         let mut payment_intent = None;
@@ -213,7 +217,7 @@ impl stripe_core::Decode for Review {
                 6 => {
                     match key {
                         "charge" => decoder.optional_into(&mut charge)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "review")?,
                         "reason" => decoder.required_into(&mut reason)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -270,7 +274,7 @@ impl stripe_core::Decode for Review {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let open = stripe_core::decode::required(open, start, "open")?;
         let opened_reason = stripe_core::decode::required(
             opened_reason,
@@ -287,7 +291,6 @@ impl stripe_core::Decode for Review {
             ip_address,
             ip_address_location,
             livemode,
-            object,
             open,
             opened_reason,
             payment_intent,

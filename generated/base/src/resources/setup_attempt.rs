@@ -6,6 +6,7 @@
 /// payment method using a SetupIntent.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "setup_attempt"))]
 pub struct SetupAttempt {
     /// The value of [application](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-application) on the SetupIntent at the time of this confirmation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -29,8 +30,6 @@ pub struct SetupAttempt {
     pub id: crate::ids::SetupAttemptId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The value of [on_behalf_of](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-on_behalf_of) on the SetupIntent at the time of this confirmation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -51,6 +50,11 @@ pub struct SetupAttempt {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl SetupAttempt {
+    /// The `object` of every `SetupAttempt`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "setup_attempt";
+}
+
 impl stripe_core::Object for SetupAttempt {
     type Id = crate::ids::SetupAttemptId;
     fn id(&self) -> Option<&str> {
@@ -69,7 +73,7 @@ impl stripe_core::Decode for SetupAttempt {
         let mut flow_directions = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut payment_method = None;
         let mut payment_method_details = None;
@@ -95,7 +99,9 @@ impl stripe_core::Decode for SetupAttempt {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "setup_attempt")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -154,7 +160,7 @@ impl stripe_core::Decode for SetupAttempt {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_method = stripe_core::decode::required(
             payment_method,
             start,
@@ -180,7 +186,6 @@ impl stripe_core::Decode for SetupAttempt {
             flow_directions,
             id,
             livemode,
-            object,
             on_behalf_of,
             payment_method,
             payment_method_details,

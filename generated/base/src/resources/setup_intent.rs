@@ -74,6 +74,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFlowsAutomaticPaymentMethodsSetupIn
 /// Related guide: [Setup Intents API](https://stripe.com/docs/payments/setup-intents)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "setup_intent"))]
 pub struct SetupIntent {
     /// ID of the Connect application that created the SetupIntent.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -130,8 +131,6 @@ pub struct SetupIntent {
     /// If present, this property tells you what actions you need to take in order for your customer to continue payment setup.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_action: Option<Box<SetupIntentNextAction>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account (if any) for which the setup is intended.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -155,6 +154,11 @@ pub struct SetupIntent {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl SetupIntent {
+    /// The `object` of every `SetupIntent`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "setup_intent";
 }
 
 impl stripe_core::Object for SetupIntent {
@@ -184,7 +188,7 @@ impl stripe_core::Decode for SetupIntent {
         let mut mandate = None;
         let mut metadata = None;
         let mut next_action = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut payment_method = None;
         let mut payment_method_options = None;
@@ -210,7 +214,9 @@ impl stripe_core::Decode for SetupIntent {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "setup_intent")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -318,7 +324,7 @@ impl stripe_core::Decode for SetupIntent {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payment_method_types = stripe_core::decode::required(
             payment_method_types,
             start,
@@ -343,7 +349,6 @@ impl stripe_core::Decode for SetupIntent {
             mandate,
             metadata,
             next_action,
-            object,
             on_behalf_of,
             payment_method,
             payment_method_options,

@@ -4,6 +4,7 @@
 /// applied to a purchase. For more information, see [Charge for shipping](https://stripe.com/docs/payments/during-payment/charge-shipping).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "shipping_rate"))]
 pub struct ShippingRate {
     /// Whether the shipping rate can be used for new purchases. Defaults to `true`.
     pub active: bool,
@@ -23,8 +24,6 @@ pub struct ShippingRate {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<ShippingRateTaxBehavior>,
@@ -37,6 +36,11 @@ pub struct ShippingRate {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ShippingRate {
+    /// The `object` of every `ShippingRate`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "shipping_rate";
 }
 
 impl stripe_core::Object for ShippingRate {
@@ -58,7 +62,7 @@ impl stripe_core::Decode for ShippingRate {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut tax_behavior = None;
         let mut tax_code = None;
         let mut type_ = None;
@@ -81,7 +85,9 @@ impl stripe_core::Decode for ShippingRate {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "shipping_rate")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -123,7 +129,7 @@ impl stripe_core::Decode for ShippingRate {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             active,
@@ -134,7 +140,6 @@ impl stripe_core::Decode for ShippingRate {
             id,
             livemode,
             metadata,
-            object,
             tax_behavior,
             tax_code,
             type_,

@@ -12,6 +12,7 @@
 /// Related guides: [Sources API](https://stripe.com/docs/sources) and [Sources & Customers](https://stripe.com/docs/sources/customers).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "source"))]
 pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ach_credit_transfer: Option<Box<SourceTypeAchCreditTransfer>>,
@@ -63,8 +64,6 @@ pub struct Source {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multibanco: Option<Box<SourceTypeMultibanco>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Information about the owner of the payment instrument that may be used or required by particular source types.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub owner: Option<Box<SourceOwner>>,
@@ -98,6 +97,11 @@ pub struct Source {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Source {
+    /// The `object` of every `Source`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "source";
 }
 
 impl stripe_core::Object for Source {
@@ -134,7 +138,7 @@ impl stripe_core::Decode for Source {
         let mut livemode = None;
         let mut metadata = None;
         let mut multibanco = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut owner = None;
         let mut p24 = None;
         let mut receiver = None;
@@ -186,7 +190,7 @@ impl stripe_core::Decode for Source {
                         "alipay" => decoder.optional_into(&mut alipay)?,
                         "amount" => decoder.optional_into(&mut amount)?,
                         "klarna" => decoder.optional_into(&mut klarna)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "source")?,
                         "sofort" => decoder.optional_into(&mut sofort)?,
                         "status" => decoder.required_into(&mut status)?,
                         "wechat" => decoder.optional_into(&mut wechat)?,
@@ -282,7 +286,7 @@ impl stripe_core::Decode for Source {
         let flow = stripe_core::decode::required(flow, start, "flow")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
@@ -309,7 +313,6 @@ impl stripe_core::Decode for Source {
             livemode,
             metadata,
             multibanco,
-            object,
             owner,
             p24,
             receiver,

@@ -5,6 +5,10 @@
 /// deliver an email to the customer.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "source_mandate_notification")
+)]
 pub struct SourceMandateNotification {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acss_debit: Option<Box<SourceMandateNotificationAcssDebitData>>,
@@ -19,8 +23,6 @@ pub struct SourceMandateNotification {
     pub id: crate::ids::SourceMandateNotificationId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The reason of the mandate notification. Valid reasons are `mandate_confirmed` or `debit_initiated`.
     pub reason: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -46,6 +48,11 @@ pub struct SourceMandateNotification {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl SourceMandateNotification {
+    /// The `object` of every `SourceMandateNotification`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "source_mandate_notification";
+}
+
 impl stripe_core::Object for SourceMandateNotification {
     type Id = crate::ids::SourceMandateNotificationId;
     fn id(&self) -> Option<&str> {
@@ -63,7 +70,7 @@ impl stripe_core::Decode for SourceMandateNotification {
         let mut created = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut reason = None;
         let mut sepa_debit = None;
         let mut source = None;
@@ -88,7 +95,13 @@ impl stripe_core::Decode for SourceMandateNotification {
                 6 => {
                     match key {
                         "amount" => decoder.optional_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "source_mandate_notification",
+                                )?
+                        }
                         "reason" => decoder.required_into(&mut reason)?,
                         "source" => decoder.required_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
@@ -121,7 +134,7 @@ impl stripe_core::Decode for SourceMandateNotification {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let reason = stripe_core::decode::required(reason, start, "reason")?;
         let source = stripe_core::decode::required(source, start, "source")?;
         let status = stripe_core::decode::required(status, start, "status")?;
@@ -133,7 +146,6 @@ impl stripe_core::Decode for SourceMandateNotification {
             created,
             id,
             livemode,
-            object,
             reason,
             sepa_debit,
             source,

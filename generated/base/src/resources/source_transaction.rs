@@ -6,6 +6,7 @@
 /// transactions.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "source_transaction"))]
 pub struct SourceTransaction {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ach_credit_transfer: Option<SourceTransactionAchCreditTransferData>,
@@ -23,8 +24,6 @@ pub struct SourceTransaction {
     pub id: crate::ids::SourceTransactionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paper_check: Option<Box<SourceTransactionPaperCheckData>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -39,6 +38,11 @@ pub struct SourceTransaction {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl SourceTransaction {
+    /// The `object` of every `SourceTransaction`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "source_transaction";
 }
 
 impl stripe_core::Object for SourceTransaction {
@@ -60,7 +64,7 @@ impl stripe_core::Decode for SourceTransaction {
         let mut gbp_credit_transfer = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut paper_check = None;
         let mut sepa_credit_transfer = None;
         let mut source = None;
@@ -85,7 +89,9 @@ impl stripe_core::Decode for SourceTransaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "source_transaction")?
+                        }
                         "source" => decoder.required_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -140,7 +146,7 @@ impl stripe_core::Decode for SourceTransaction {
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let source = stripe_core::decode::required(source, start, "source")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
@@ -153,7 +159,6 @@ impl stripe_core::Decode for SourceTransaction {
             gbp_credit_transfer,
             id,
             livemode,
-            object,
             paper_check,
             sepa_credit_transfer,
             source,

@@ -109,6 +109,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceMandateOptionsCard {
 /// Related guide: [Creating subscriptions](https://stripe.com/docs/billing/subscriptions/creating)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "subscription"))]
 pub struct Subscription {
     /// ID of the Connect Application that created the subscription.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -186,8 +187,6 @@ pub struct Subscription {
     /// Specifies the approximate timestamp on which any pending invoice items will be billed according to the schedule provided at `pending_invoice_item_interval`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_pending_invoice_item_invoice: Option<stripe_core::Timestamp>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The account (if any) the charge was made on behalf of for charges associated with this subscription. See the Connect documentation for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -241,6 +240,11 @@ pub struct Subscription {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Subscription {
+    /// The `object` of every `Subscription`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "subscription";
+}
+
 impl stripe_core::Object for Subscription {
     type Id = crate::ids::SubscriptionId;
     fn id(&self) -> Option<&str> {
@@ -280,7 +284,7 @@ impl stripe_core::Decode for Subscription {
         let mut livemode = None;
         let mut metadata = None;
         let mut next_pending_invoice_item_invoice = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut on_behalf_of = None;
         let mut pause_collection = None;
         let mut payment_settings = None;
@@ -313,7 +317,9 @@ impl stripe_core::Decode for Subscription {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "subscription")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -498,7 +504,7 @@ impl stripe_core::Decode for Subscription {
         let items = stripe_core::decode::required(items, start, "items")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let start_date = stripe_core::decode::required(start_date, start, "start_date")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
@@ -530,7 +536,6 @@ impl stripe_core::Decode for Subscription {
             livemode,
             metadata,
             next_pending_invoice_item_invoice,
-            object,
             on_behalf_of,
             pause_collection,
             payment_settings,

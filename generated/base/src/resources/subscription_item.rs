@@ -4,6 +4,7 @@
 /// one plan, making it easy to represent complex billing relationships.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "subscription_item"))]
 pub struct SubscriptionItem {
     /// Define thresholds at which an invoice will be sent, and the related subscription advanced to a new billing period
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -14,8 +15,6 @@ pub struct SubscriptionItem {
     pub id: crate::ids::SubscriptionItemId,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
     /// [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
     ///
@@ -36,6 +35,11 @@ pub struct SubscriptionItem {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl SubscriptionItem {
+    /// The `object` of every `SubscriptionItem`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "subscription_item";
+}
+
 impl stripe_core::Object for SubscriptionItem {
     type Id = crate::ids::SubscriptionItemId;
     fn id(&self) -> Option<&str> {
@@ -51,7 +55,7 @@ impl stripe_core::Decode for SubscriptionItem {
         let mut created = None;
         let mut id = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut price = None;
         let mut quantity = None;
         let mut subscription = None;
@@ -74,7 +78,9 @@ impl stripe_core::Decode for SubscriptionItem {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "subscription_item")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -117,7 +123,7 @@ impl stripe_core::Decode for SubscriptionItem {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let price = stripe_core::decode::required(price, start, "price")?;
         let subscription = stripe_core::decode::required(
             subscription,
@@ -129,7 +135,6 @@ impl stripe_core::Decode for SubscriptionItem {
             created,
             id,
             metadata,
-            object,
             price,
             quantity,
             subscription,

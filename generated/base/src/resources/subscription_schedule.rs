@@ -2,16 +2,20 @@
 //! The `subscription_schedule` resource ([`SubscriptionSchedule`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "price"))]
 pub struct DeletedPrice {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
     pub id: crate::ids::PriceId,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DeletedPrice {
+    /// The `object` of every `DeletedPrice`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "price";
 }
 
 impl stripe_core::Object for DeletedPrice {
@@ -27,21 +31,21 @@ impl stripe_core::Decode for DeletedPrice {
     ) -> Result<Self, stripe_core::Failure> {
         let mut deleted = None;
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "price")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
-        Ok(Self { deleted, id, object, extra })
+        stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { deleted, id, extra })
     }
 }
 
@@ -170,6 +174,7 @@ impl<'de> serde::Deserialize<'de> for SchedulesPhaseAutomaticTax {
 /// Related guide: [Subscription schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "subscription_schedule"))]
 pub struct SubscriptionSchedule {
     /// ID of the Connect Application that created the schedule.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -199,8 +204,6 @@ pub struct SubscriptionSchedule {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Configuration for the subscription schedule's phases.
     pub phases: Vec<SubscriptionSchedulePhaseConfiguration>,
     /// Time at which the subscription schedule was released. Measured in seconds since the Unix epoch.
@@ -220,6 +223,11 @@ pub struct SubscriptionSchedule {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl SubscriptionSchedule {
+    /// The `object` of every `SubscriptionSchedule`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "subscription_schedule";
 }
 
 impl stripe_core::Object for SubscriptionSchedule {
@@ -244,7 +252,7 @@ impl stripe_core::Decode for SubscriptionSchedule {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut phases = None;
         let mut released_at = None;
         let mut released_subscription = None;
@@ -263,7 +271,10 @@ impl stripe_core::Decode for SubscriptionSchedule {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "subscription_schedule")?
+                        }
                         "phases" => decoder.required_into(&mut phases)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -344,7 +355,7 @@ impl stripe_core::Decode for SubscriptionSchedule {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let phases = stripe_core::decode::required(phases, start, "phases")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
@@ -359,7 +370,6 @@ impl stripe_core::Decode for SubscriptionSchedule {
             id,
             livemode,
             metadata,
-            object,
             phases,
             released_at,
             released_subscription,

@@ -3,6 +3,7 @@
 /// [Tax codes](https://stripe.com/docs/tax/tax-categories) classify goods and services for tax purposes.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "tax_code"))]
 pub struct TaxCode {
     /// A detailed description of which types of products the tax code represents.
     pub description: String,
@@ -10,11 +11,14 @@ pub struct TaxCode {
     pub id: crate::ids::TaxCodeId,
     /// A short name for the tax code.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl TaxCode {
+    /// The `object` of every `TaxCode`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax_code";
 }
 
 impl stripe_core::Object for TaxCode {
@@ -31,7 +35,7 @@ impl stripe_core::Decode for TaxCode {
         let mut description = None;
         let mut id = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -39,7 +43,7 @@ impl stripe_core::Decode for TaxCode {
                 "description" => decoder.required_into(&mut description)?,
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "tax_code")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -50,12 +54,11 @@ impl stripe_core::Decode for TaxCode {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             description,
             id,
             name,
-            object,
             extra,
         })
     }

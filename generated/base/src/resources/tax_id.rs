@@ -6,6 +6,7 @@
 /// Related guide: [Customer tax identification numbers](https://stripe.com/docs/billing/taxes/tax-ids)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "tax_id"))]
 pub struct TaxId {
     /// Two-letter ISO code representing the country of the tax ID.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -19,8 +20,6 @@ pub struct TaxId {
     pub id: crate::ids::TaxIdId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`, `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`. Note that some legacy tax IDs have type `unknown`
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: TaxIdType,
@@ -32,6 +31,11 @@ pub struct TaxId {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl TaxId {
+    /// The `object` of every `TaxId`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax_id";
 }
 
 impl stripe_core::Object for TaxId {
@@ -50,7 +54,7 @@ impl stripe_core::Decode for TaxId {
         let mut customer = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut type_ = None;
         let mut value = None;
         let mut verification = None;
@@ -78,7 +82,7 @@ impl stripe_core::Decode for TaxId {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "tax_id")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -108,7 +112,7 @@ impl stripe_core::Decode for TaxId {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         let value = stripe_core::decode::required(value, start, "value")?;
         Ok(Self {
@@ -117,7 +121,6 @@ impl stripe_core::Decode for TaxId {
             customer,
             id,
             livemode,
-            object,
             type_,
             value,
             verification,

@@ -5,6 +5,7 @@
 /// Related guide: [Tax rates](https://stripe.com/docs/billing/taxes/tax-rates)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "tax_rate"))]
 pub struct TaxRate {
     /// Defaults to `true`. When set to `false`, this tax rate cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
     pub active: bool,
@@ -35,8 +36,6 @@ pub struct TaxRate {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// Tax rate percentage out of 100. For tax calculations with automatic_tax[enabled]=true, this percentage includes the statutory tax rate of non-taxable jurisdictions.
     pub percentage: f64,
     /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
@@ -48,6 +47,11 @@ pub struct TaxRate {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl TaxRate {
+    /// The `object` of every `TaxRate`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "tax_rate";
 }
 
 impl stripe_core::Object for TaxRate {
@@ -72,7 +76,7 @@ impl stripe_core::Decode for TaxRate {
         let mut jurisdiction = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut percentage = None;
         let mut state = None;
         let mut tax_type = None;
@@ -95,7 +99,7 @@ impl stripe_core::Decode for TaxRate {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "tax_rate")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -160,7 +164,7 @@ impl stripe_core::Decode for TaxRate {
         let id = stripe_core::decode::required(id, start, "id")?;
         let inclusive = stripe_core::decode::required(inclusive, start, "inclusive")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let percentage = stripe_core::decode::required(percentage, start, "percentage")?;
         Ok(Self {
             active,
@@ -174,7 +178,6 @@ impl stripe_core::Decode for TaxRate {
             jurisdiction,
             livemode,
             metadata,
-            object,
             percentage,
             state,
             tax_type,

@@ -7,6 +7,7 @@
 /// Related guide: [Topping up your platform account](https://stripe.com/docs/connect/top-ups)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "topup"))]
 pub struct Topup {
     /// Amount transferred.
     pub amount: i64,
@@ -35,8 +36,6 @@ pub struct Topup {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// For most Stripe users, the source of every top-up is a bank account. This hash is then the [source object](https://stripe.com/docs/api#source_object) describing that bank account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<Box<crate::Source>>,
@@ -51,6 +50,11 @@ pub struct Topup {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Topup {
+    /// The `object` of every `Topup`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "topup";
 }
 
 impl stripe_core::Object for Topup {
@@ -75,7 +79,7 @@ impl stripe_core::Decode for Topup {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut source = None;
         let mut statement_descriptor = None;
         let mut status = None;
@@ -93,7 +97,7 @@ impl stripe_core::Decode for Topup {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "topup")?,
                         "source" => decoder.optional_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -170,7 +174,7 @@ impl stripe_core::Decode for Topup {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             amount,
@@ -184,7 +188,6 @@ impl stripe_core::Decode for Topup {
             id,
             livemode,
             metadata,
-            object,
             source,
             statement_descriptor,
             status,

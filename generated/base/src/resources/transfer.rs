@@ -12,6 +12,7 @@
 /// Related guide: [Creating separate charges and transfers](https://stripe.com/docs/connect/separate-charges-and-transfers)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "transfer"))]
 pub struct Transfer {
     /// Amount in cents (or local equivalent) to be transferred.
     pub amount: i64,
@@ -39,8 +40,6 @@ pub struct Transfer {
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// A list of reversals that have been applied to the transfer.
     pub reversals: stripe_core::List<crate::TransferReversal>,
     /// Whether the transfer has been fully reversed. If the transfer is only partially reversed, this attribute will still be false.
@@ -57,6 +56,11 @@ pub struct Transfer {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Transfer {
+    /// The `object` of every `Transfer`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "transfer";
 }
 
 impl stripe_core::Object for Transfer {
@@ -81,7 +85,7 @@ impl stripe_core::Decode for Transfer {
         let mut id = None;
         let mut livemode = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut reversals = None;
         let mut reversed = None;
         let mut source_transaction = None;
@@ -100,7 +104,7 @@ impl stripe_core::Decode for Transfer {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "transfer")?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -178,7 +182,7 @@ impl stripe_core::Decode for Transfer {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let reversals = stripe_core::decode::required(reversals, start, "reversals")?;
         let reversed = stripe_core::decode::required(reversed, start, "reversed")?;
         Ok(Self {
@@ -193,7 +197,6 @@ impl stripe_core::Decode for Transfer {
             id,
             livemode,
             metadata,
-            object,
             reversals,
             reversed,
             source_transaction,

@@ -15,6 +15,7 @@
 /// Related guide: [Reversing transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#reversing-transfers)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "transfer_reversal"))]
 pub struct TransferReversal {
     /// Amount, in cents (or local equivalent).
     pub amount: i64,
@@ -33,8 +34,6 @@ pub struct TransferReversal {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// ID of the refund responsible for the transfer reversal.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_refund: Option<stripe_core::Expandable<crate::Refund>>,
@@ -43,6 +42,11 @@ pub struct TransferReversal {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl TransferReversal {
+    /// The `object` of every `TransferReversal`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "transfer_reversal";
 }
 
 impl stripe_core::Object for TransferReversal {
@@ -63,7 +67,7 @@ impl stripe_core::Decode for TransferReversal {
         let mut destination_payment_refund = None;
         let mut id = None;
         let mut metadata = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut source_refund = None;
         let mut transfer = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -79,7 +83,9 @@ impl stripe_core::Decode for TransferReversal {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "transfer_reversal")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -126,7 +132,7 @@ impl stripe_core::Decode for TransferReversal {
         let created = stripe_core::decode::required(created, start, "created")?;
         let currency = stripe_core::decode::required(currency, start, "currency")?;
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let transfer = stripe_core::decode::required(transfer, start, "transfer")?;
         Ok(Self {
             amount,
@@ -136,7 +142,6 @@ impl stripe_core::Decode for TransferReversal {
             destination_payment_refund,
             id,
             metadata,
-            object,
             source_refund,
             transfer,
             extra,

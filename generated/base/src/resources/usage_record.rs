@@ -6,13 +6,12 @@
 /// Related guide: [Metered billing](https://stripe.com/docs/billing/subscriptions/metered-billing)
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "usage_record"))]
 pub struct UsageRecord {
     /// Unique identifier for the object.
     pub id: crate::ids::UsageRecordId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The usage quantity for the specified date.
     pub quantity: i64,
     /// The ID of the subscription item this usage record contains data for.
@@ -22,6 +21,11 @@ pub struct UsageRecord {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl UsageRecord {
+    /// The `object` of every `UsageRecord`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "usage_record";
 }
 
 impl stripe_core::Object for UsageRecord {
@@ -37,7 +41,7 @@ impl stripe_core::Decode for UsageRecord {
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut quantity = None;
         let mut subscription_item = None;
         let mut timestamp = None;
@@ -47,7 +51,7 @@ impl stripe_core::Decode for UsageRecord {
             match key {
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "usage_record")?,
                 "quantity" => decoder.required_into(&mut quantity)?,
                 "subscription_item" => decoder.required_into(&mut subscription_item)?,
                 "timestamp" => decoder.required_into(&mut timestamp)?,
@@ -56,7 +60,7 @@ impl stripe_core::Decode for UsageRecord {
         }
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
         let subscription_item = stripe_core::decode::required(
             subscription_item,
@@ -67,7 +71,6 @@ impl stripe_core::Decode for UsageRecord {
         Ok(Self {
             id,
             livemode,
-            object,
             quantity,
             subscription_item,
             timestamp,

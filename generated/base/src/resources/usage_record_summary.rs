@@ -44,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for Period {
 
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "usage_record_summary"))]
 pub struct UsageRecordSummary {
     /// Unique identifier for the object.
     pub id: crate::ids::UsageRecordSummaryId,
@@ -52,8 +53,6 @@ pub struct UsageRecordSummary {
     pub invoice: Option<String>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     pub period: Period,
     /// The ID of the subscription item this summary is describing.
     pub subscription_item: String,
@@ -62,6 +61,11 @@ pub struct UsageRecordSummary {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl UsageRecordSummary {
+    /// The `object` of every `UsageRecordSummary`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "usage_record_summary";
 }
 
 impl stripe_core::Object for UsageRecordSummary {
@@ -78,7 +82,7 @@ impl stripe_core::Decode for UsageRecordSummary {
         let mut id = None;
         let mut invoice = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut period = None;
         let mut subscription_item = None;
         let mut total_usage = None;
@@ -89,7 +93,9 @@ impl stripe_core::Decode for UsageRecordSummary {
                 "id" => decoder.required_into(&mut id)?,
                 "invoice" => decoder.optional_into(&mut invoice)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "usage_record_summary")?
+                }
                 "period" => decoder.required_into(&mut period)?,
                 "subscription_item" => decoder.required_into(&mut subscription_item)?,
                 "total_usage" => decoder.required_into(&mut total_usage)?,
@@ -98,7 +104,7 @@ impl stripe_core::Decode for UsageRecordSummary {
         }
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let period = stripe_core::decode::required(period, start, "period")?;
         let subscription_item = stripe_core::decode::required(
             subscription_item,
@@ -114,7 +120,6 @@ impl stripe_core::Decode for UsageRecordSummary {
             id,
             invoice,
             livemode,
-            object,
             period,
             subscription_item,
             total_usage,

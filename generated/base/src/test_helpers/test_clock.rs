@@ -5,6 +5,7 @@
 /// you can either validate the current state of your scenario (and test your assumptions), change the current state of your scenario (and test more complex scenarios), or keep advancing forward in time.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "test_helpers.test_clock"))]
 pub struct TestClock {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -19,13 +20,16 @@ pub struct TestClock {
     /// The custom name supplied at creation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
     /// The status of the Test Clock.
     pub status: TestClockStatus,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl TestClock {
+    /// The `object` of every `TestClock`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "test_helpers.test_clock";
 }
 
 impl stripe_core::Object for TestClock {
@@ -45,7 +49,7 @@ impl stripe_core::Decode for TestClock {
         let mut id = None;
         let mut livemode = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
@@ -57,7 +61,9 @@ impl stripe_core::Decode for TestClock {
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
                 "name" => decoder.optional_into(&mut name)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "test_helpers.test_clock")?
+                }
                 "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -75,7 +81,7 @@ impl stripe_core::Decode for TestClock {
         )?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             created,
@@ -84,7 +90,6 @@ impl stripe_core::Decode for TestClock {
             id,
             livemode,
             name,
-            object,
             status,
             extra,
         })

@@ -3,6 +3,7 @@
 /// A Meter Event is a usage record that captures billable activity for usage-based billing. Meter Events contain an event name, timestamp, and payload with customer mapping and usage value, enabling accurate usage tracking and billing.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "v2.billing.meter_event"))]
 pub struct MeterEvent {
     /// The creation time of this meter event.
     pub created: stripe_core::DateTime,
@@ -12,8 +13,6 @@ pub struct MeterEvent {
     pub identifier: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: String,
     /// The payload of the event. This must contain the fields corresponding to a meter's
     /// `customer_mapping.event_payload_key` (default is `stripe_customer_id`) and
     /// `value_settings.event_payload_key` (default is `value`). Read more about
@@ -27,6 +26,11 @@ pub struct MeterEvent {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl MeterEvent {
+    /// The `object` of every `MeterEvent`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "v2.billing.meter_event";
+}
+
 impl stripe_core::Decode for MeterEvent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
@@ -35,7 +39,7 @@ impl stripe_core::Decode for MeterEvent {
         let mut event_name = None;
         let mut identifier = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut payload = None;
         let mut timestamp = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -46,7 +50,9 @@ impl stripe_core::Decode for MeterEvent {
                 "event_name" => decoder.required_into(&mut event_name)?,
                 "identifier" => decoder.required_into(&mut identifier)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "v2.billing.meter_event")?
+                }
                 "payload" => decoder.required_into(&mut payload)?,
                 "timestamp" => decoder.required_into(&mut timestamp)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -56,7 +62,7 @@ impl stripe_core::Decode for MeterEvent {
         let event_name = stripe_core::decode::required(event_name, start, "event_name")?;
         let identifier = stripe_core::decode::required(identifier, start, "identifier")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let payload = stripe_core::decode::required(payload, start, "payload")?;
         let timestamp = stripe_core::decode::required(timestamp, start, "timestamp")?;
         Ok(Self {
@@ -64,7 +70,6 @@ impl stripe_core::Decode for MeterEvent {
             event_name,
             identifier,
             livemode,
-            object,
             payload,
             timestamp,
             extra,

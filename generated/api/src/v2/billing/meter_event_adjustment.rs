@@ -3,6 +3,10 @@
 /// A Meter Event Adjustment is used to cancel or modify previously recorded meter events. Meter Event Adjustments allow you to correct billing data by canceling individual events or event ranges, with tracking of adjustment status and creation time.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "v2.billing.meter_event_adjustment")
+)]
 pub struct MeterEventAdjustment {
     /// Specifies which event to cancel.
     pub cancel: MeterEventAdjustmentCancel,
@@ -14,8 +18,6 @@ pub struct MeterEventAdjustment {
     pub id: crate::ids::v2::billing::MeterEventAdjustmentId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: String,
     /// Open Enum. The meter event adjustment's status.
     pub status: MeterEventAdjustmentStatus,
     /// Open Enum. Specifies the type of cancellation. Currently supports canceling a single event.
@@ -24,6 +26,11 @@ pub struct MeterEventAdjustment {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl MeterEventAdjustment {
+    /// The `object` of every `MeterEventAdjustment`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "v2.billing.meter_event_adjustment";
 }
 
 impl stripe_core::Object for MeterEventAdjustment {
@@ -42,7 +49,7 @@ impl stripe_core::Decode for MeterEventAdjustment {
         let mut event_name = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -54,7 +61,13 @@ impl stripe_core::Decode for MeterEventAdjustment {
                 "event_name" => decoder.required_into(&mut event_name)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "v2.billing.meter_event_adjustment",
+                        )?
+                }
                 "status" => decoder.required_into(&mut status)?,
                 "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -65,7 +78,7 @@ impl stripe_core::Decode for MeterEventAdjustment {
         let event_name = stripe_core::decode::required(event_name, start, "event_name")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
@@ -74,7 +87,6 @@ impl stripe_core::Decode for MeterEventAdjustment {
             event_name,
             id,
             livemode,
-            object,
             status,
             type_,
             extra,

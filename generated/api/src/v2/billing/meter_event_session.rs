@@ -3,6 +3,10 @@
 /// A Meter Event Session is an authentication session for the high-throughput meter event API. Meter Event Sessions provide temporary authentication tokens with expiration times, enabling secure and efficient bulk submission of usage events.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "v2.billing.meter_event_session")
+)]
 pub struct MeterEventSession {
     /// The authentication token for this session. Use this token when calling the
     /// high-throughput meter event API.
@@ -15,11 +19,14 @@ pub struct MeterEventSession {
     pub id: crate::ids::v2::billing::MeterEventSessionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl MeterEventSession {
+    /// The `object` of every `MeterEventSession`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "v2.billing.meter_event_session";
 }
 
 impl stripe_core::Object for MeterEventSession {
@@ -38,7 +45,7 @@ impl stripe_core::Decode for MeterEventSession {
         let mut expires_at = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
@@ -50,7 +57,10 @@ impl stripe_core::Decode for MeterEventSession {
                 "expires_at" => decoder.required_into(&mut expires_at)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder
+                        .object_name_into(&mut object, "v2.billing.meter_event_session")?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -63,14 +73,13 @@ impl stripe_core::Decode for MeterEventSession {
         let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             authentication_token,
             created,
             expires_at,
             id,
             livemode,
-            object,
             extra,
         })
     }

@@ -3,6 +3,10 @@
 /// The ProductCatalogImport object tracks the long-running background process that handles uploading, processing and validation.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "v2.commerce.product_catalog_import")
+)]
 pub struct ProductCatalogImport {
     /// The time this ProductCatalogImport was created.
     pub created: stripe_core::DateTime,
@@ -16,8 +20,6 @@ pub struct ProductCatalogImport {
     pub metadata: std::collections::BTreeMap<String, String>,
     /// The import strategy for handling existing catalog data.
     pub mode: ProductCatalogImportMode,
-    /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: String,
     /// The current status of this ProductCatalogImport.
     pub status: ProductCatalogImportStatus,
     /// Details about the current import status.
@@ -26,6 +28,11 @@ pub struct ProductCatalogImport {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl ProductCatalogImport {
+    /// The `object` of every `ProductCatalogImport`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "v2.commerce.product_catalog_import";
 }
 
 impl stripe_core::Object for ProductCatalogImport {
@@ -45,7 +52,7 @@ impl stripe_core::Decode for ProductCatalogImport {
         let mut livemode = None;
         let mut metadata = None;
         let mut mode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
@@ -66,7 +73,13 @@ impl stripe_core::Decode for ProductCatalogImport {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "v2.commerce.product_catalog_import",
+                                )?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -105,7 +118,7 @@ impl stripe_core::Decode for ProductCatalogImport {
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         let mode = stripe_core::decode::required(mode, start, "mode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             created,
@@ -114,7 +127,6 @@ impl stripe_core::Decode for ProductCatalogImport {
             livemode,
             metadata,
             mode,
-            object,
             status,
             status_details,
             extra,

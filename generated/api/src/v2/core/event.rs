@@ -4,6 +4,7 @@
 /// You can access events through the [Retrieve Event API](https://docs.stripe.com/api/v2/core/events/retrieve) for 30 days.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "v2.core.event"))]
 pub struct Event {
     /// Before and after changes for the primary related object.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -20,8 +21,6 @@ pub struct Event {
     pub id: crate::ids::v2::core::EventId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
-    /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: String,
     /// Reason for the event.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<EventReason>,
@@ -37,6 +36,11 @@ pub struct Event {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Event {
+    /// The `object` of every `Event`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "v2.core.event";
 }
 
 impl stripe_core::Object for Event {
@@ -56,7 +60,7 @@ impl stripe_core::Decode for Event {
         let mut data = None;
         let mut id = None;
         let mut livemode = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut reason = None;
         let mut related_object = None;
         let mut snapshot_event = None;
@@ -80,7 +84,9 @@ impl stripe_core::Decode for Event {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "v2.core.event")?
+                        }
                         "reason" => decoder.optional_into(&mut reason)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -112,7 +118,7 @@ impl stripe_core::Decode for Event {
         let created = stripe_core::decode::required(created, start, "created")?;
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             changes,
@@ -121,7 +127,6 @@ impl stripe_core::Decode for Event {
             data,
             id,
             livemode,
-            object,
             reason,
             related_object,
             snapshot_event,

@@ -3,6 +3,10 @@
 /// Set up an event destination to receive events from Stripe across multiple destination types, including [webhook endpoints](https://docs.stripe.com/webhooks), [Amazon EventBridge](https://docs.stripe.com/event-destinations/eventbridge), and [Azure Event Grid](https://docs.stripe.com/event-destinations/eventgrid). Event destinations support receiving [thin events](https://docs.stripe.com/api/v2/events) and [snapshot events](https://docs.stripe.com/api/events).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "object", rename = "v2.core.event_destination")
+)]
 pub struct EventDestination {
     /// Configuration for delivering events through an Amazon EventBridge partner event source.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -34,8 +38,6 @@ pub struct EventDestination {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A user-defined label for identifying the destination in Stripe.
     pub name: String,
-    /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: String,
     /// For snapshot events only, the Stripe API version used to render event objects. You can't change this value after you create the event destination. Thin events are not pinned to an API version.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_api_version: Option<String>,
@@ -55,6 +57,11 @@ pub struct EventDestination {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl EventDestination {
+    /// The `object` of every `EventDestination`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "v2.core.event_destination";
 }
 
 impl stripe_core::Object for EventDestination {
@@ -79,7 +86,7 @@ impl stripe_core::Decode for EventDestination {
         let mut livemode = None;
         let mut metadata = None;
         let mut name = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut snapshot_api_version = None;
         let mut status = None;
         let mut status_details = None;
@@ -105,7 +112,10 @@ impl stripe_core::Decode for EventDestination {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "v2.core.event_destination")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -193,7 +203,7 @@ impl stripe_core::Decode for EventDestination {
         let id = stripe_core::decode::required(id, start, "id")?;
         let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
         let name = stripe_core::decode::required(name, start, "name")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         let updated = stripe_core::decode::required(updated, start, "updated")?;
@@ -209,7 +219,6 @@ impl stripe_core::Decode for EventDestination {
             livemode,
             metadata,
             name,
-            object,
             snapshot_api_version,
             status,
             status_details,
