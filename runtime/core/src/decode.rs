@@ -170,7 +170,9 @@ impl<'a> Decoder<'a> {
     #[inline(never)]
     fn next_field_otherwise(&mut self) -> Result<Option<&str>, Failure> {
         let lead = std::mem::replace(&mut self.lead, b',');
-        if let Some(key) = self.reader.object_next_indented(lead) {
+        // Two spaces a level: the document's root object is depth 1.
+        let indent = 2 * usize::from(self.depth);
+        if let Some(key) = self.reader.object_next_indented(lead, indent) {
             return Ok(Some(key));
         }
         let key = if lead == b'{' {
