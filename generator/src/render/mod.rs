@@ -382,7 +382,10 @@ fn fixed_object(def: &TypeDef, body: &Struct) -> (Option<TokenStream>, Option<To
     };
     let name = ident(&def.rust_name);
     let wire = &field.wire_name;
-    let doc = format!(" The `{wire}` of every `{}`: checked when decoded, written when serialized.", def.rust_name);
+    let doc = format!(
+        " The `{wire}` of every `{}`: checked when decoded, written when serialized.",
+        def.rust_name
+    );
     let attr = quote!(#[cfg_attr(feature = "serde", serde(tag = #wire, rename = #object))]);
     let constant = quote! {
         impl #name {

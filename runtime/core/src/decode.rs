@@ -568,7 +568,10 @@ enum FailureKind {
     Expected(&'static str),
     /// The `object` of a type whose schema fixes it to this name.
     ObjectName(&'static str),
-    WrongKind { expected: &'static str, found: Kind },
+    WrongKind {
+        expected: &'static str,
+        found: Kind,
+    },
     TooDeep,
 }
 

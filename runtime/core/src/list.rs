@@ -266,7 +266,10 @@ mod tests {
             br#"{"data":[],"has_more":false,"next_page":null,"url":"/"}"#,
         )
         .unwrap_err();
-        assert!(error.message.starts_with("missing field `object`"), "{error}");
+        assert!(
+            error.message.starts_with("missing field `object`"),
+            "{error}"
+        );
     }
 
     #[test]
