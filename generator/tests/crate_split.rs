@@ -2,6 +2,8 @@
 //! to `stripe-api-base`, below `stripe-api`, which holds the rest and
 //! `Resource`; nothing in the base crate refers to the crate above it.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -9,7 +11,7 @@ use stripe_codegen::emit::CrateLayout;
 use stripe_codegen::model::features::in_base;
 use stripe_codegen::model::Model;
 use stripe_codegen::parse::policy::Policy;
-use stripe_codegen::{build_model, generate, Config, SourceDocument, Spec};
+use stripe_codegen::{build_model, generate, Config, Spec};
 
 /// customer <-> charge need each other; customer's endpoints return
 /// customer_balance_transaction; invoice and checkout.session need the
@@ -116,12 +118,7 @@ object_field = "notification_event_data.object"
 "#;
 
 fn spec(text: &str) -> Spec {
-    Spec::parse(&[SourceDocument {
-        name: "split.yaml".into(),
-        text: text.into(),
-        api_version: None,
-    }])
-    .unwrap()
+    common::spec_of("split.yaml", text)
 }
 
 fn model(text: &str) -> Model {

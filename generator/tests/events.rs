@@ -1,9 +1,11 @@
 //! The object each webhook event type carries: found by the rule from the
 //! type's name, with `[events] objects` and `untyped` as exceptions.
 
+mod common;
+
 use stripe_codegen::model::Model;
 use stripe_codegen::parse::policy::Policy;
-use stripe_codegen::{build_model, stale_policy, SourceDocument, Spec};
+use stripe_codegen::{build_model, stale_policy, Spec};
 
 const SPEC: &str = "
 openapi: 3.0.0
@@ -57,12 +59,7 @@ object_field = "notification_event_data.object"
 "#;
 
 fn spec() -> Spec {
-    Spec::parse(&[SourceDocument {
-        name: "events.yaml".into(),
-        text: SPEC.into(),
-        api_version: None,
-    }])
-    .unwrap()
+    common::spec_of("events.yaml", SPEC)
 }
 
 fn policy(exceptions: &str) -> Policy {

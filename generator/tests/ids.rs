@@ -3,9 +3,11 @@
 //! path, up to it, is the `GET` of a resource (test helpers' paths too);
 //! other fields stay strings. The spec below is written for this test.
 
-use stripe_codegen::model::{Model, TypeId, TypeKind, TypeRef};
+mod common;
+
+use stripe_codegen::build_model;
+use stripe_codegen::model::{Model, TypeId, TypeRef};
 use stripe_codegen::parse::policy::Policy;
-use stripe_codegen::{build_model, SourceDocument, Spec};
 
 const SPEC: &str = "
 openapi: 3.0.0
@@ -60,13 +62,7 @@ components:
 ";
 
 fn model() -> Model {
-    let spec = Spec::parse(&[SourceDocument {
-        name: "ids.yaml".into(),
-        text: SPEC.into(),
-        api_version: None,
-    }])
-    .unwrap();
-    build_model(&spec, &Policy::default()).unwrap()
+    build_model(&common::spec_of("ids.yaml", SPEC), &Policy::default()).unwrap()
 }
 
 fn type_named(model: &Model, wire: &str) -> TypeId {
@@ -80,15 +76,7 @@ fn type_named(model: &Model, wire: &str) -> TypeId {
 }
 
 fn field_type(model: &Model, wire: &str, field: &str) -> TypeRef {
-    let TypeKind::Struct(body) = &model.get(type_named(model, wire)).kind else {
-        panic!("{wire} is a struct");
-    };
-    body.fields
-        .iter()
-        .find(|f| f.wire_name == field)
-        .unwrap()
-        .ty
-        .clone()
+    common::field_of(model, wire, field).ty.clone()
 }
 
 fn path_param_types(model: &Model, operation_id: &str) -> Vec<(String, TypeRef)> {

@@ -390,12 +390,7 @@ components:
 "#;
 
 fn tiny() -> Spec {
-    Spec::parse(&[SourceDocument {
-        name: "tiny.yaml".into(),
-        text: TINY.into(),
-        api_version: None,
-    }])
-    .unwrap()
+    common::spec_of("tiny.yaml", TINY)
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! Policy that names nothing in a spec (Stripe removed the field, or the
 //! operation): an error for codegen, a list for whoever moves to that spec.
 
+mod common;
+
 use stripe_codegen::parse::policy::{OperationOverrides, Policy};
-use stripe_codegen::{build_model, stale_policy, SourceDocument, Spec};
+use stripe_codegen::{build_model, stale_policy, Spec};
 
 const SPEC: &str = "
 openapi: 3.0.0
@@ -25,12 +27,7 @@ components:
 ";
 
 fn spec() -> Spec {
-    Spec::parse(&[SourceDocument {
-        name: "policy.yaml".into(),
-        text: SPEC.into(),
-        api_version: None,
-    }])
-    .unwrap()
+    common::spec_of("policy.yaml", SPEC)
 }
 
 fn policy() -> Policy {
@@ -79,12 +76,10 @@ fn a_stale_optional_field_alone_names_the_file_and_the_field() {
 
 #[test]
 fn a_preview_note_applies_to_its_namespace_and_is_stale_without_it() {
-    let spec = Spec::parse(&[SourceDocument {
-        name: "preview.yaml".into(),
-        text: SPEC.replace("x-resourceId: customer", "x-resourceId: crypto.customer"),
-        api_version: None,
-    }])
-    .unwrap();
+    let spec = common::spec_of(
+        "preview.yaml",
+        &SPEC.replace("x-resourceId: customer", "x-resourceId: crypto.customer"),
+    );
     let mut policy = Policy::parse(
         "spec/overrides.toml",
         "[preview]\ncrypto = 'In preview.'\nretired = 'Gone.'\n",
@@ -107,30 +102,19 @@ fn a_preview_note_applies_to_its_namespace_and_is_stale_without_it() {
 fn customer_field(spec: &Spec, overrides: &str, field: &str) -> stripe_codegen::model::TypeRef {
     let policy = Policy::parse("spec/overrides.toml", overrides).unwrap();
     let model = build_model(spec, &policy).unwrap();
-    let (_, customer) = model.resources().find(|(id, _)| *id == "customer").unwrap();
-    let stripe_codegen::model::TypeKind::Struct(body) = &model.get(customer).kind else {
-        panic!("customer is a struct")
-    };
-    body.fields
-        .iter()
-        .find(|f| f.wire_name == field)
-        .unwrap()
-        .ty
-        .clone()
+    common::field_of(&model, "customer", field).ty.clone()
 }
 
 #[test]
 fn a_decimal_field_entry_types_a_string_field_as_a_decimal() {
     use stripe_codegen::model::TypeRef;
-    let spec = Spec::parse(&[SourceDocument {
-        name: "decimal.yaml".into(),
-        text: SPEC.replace(
+    let spec = common::spec_of(
+        "decimal.yaml",
+        &SPEC.replace(
             "email: {type: string}",
             "email: {type: string}\n        rate_decimal: {type: string}\n        count: {type: integer}",
         ),
-        api_version: None,
-    }])
-    .unwrap();
+    );
     assert_eq!(customer_field(&spec, "", "rate_decimal"), TypeRef::String);
     let listed = "[decimal_fields]\nfields = ['customer.rate_decimal']\n";
     assert_eq!(

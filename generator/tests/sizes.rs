@@ -2,9 +2,12 @@
 //! and a struct or list that Stripe's example object leaves out (sent only
 //! when expanded) through a `Box` whatever its size.
 
-use stripe_codegen::model::{Field, Model, TypeKind};
+mod common;
+
+use common::field_of as field;
+use stripe_codegen::build_model;
+use stripe_codegen::model::Model;
 use stripe_codegen::parse::policy::Policy;
-use stripe_codegen::{build_model, SourceDocument, Spec};
 
 /// A customer with a small address, a small tax object and a list of
 /// sources, and a large object (`big`) nobody's example mentions.
@@ -45,12 +48,7 @@ components:
 ";
 
 fn model(fixtures: Option<&str>) -> Model {
-    let spec = Spec::parse(&[SourceDocument {
-        name: "sizes.yaml".into(),
-        text: SPEC.into(),
-        api_version: None,
-    }])
-    .unwrap();
+    let spec = common::spec_of("sizes.yaml", SPEC);
     let mut policy = Policy::default();
     if let Some(fixtures) = fixtures {
         policy
@@ -59,18 +57,6 @@ fn model(fixtures: Option<&str>) -> Model {
             .unwrap();
     }
     build_model(&spec, &policy).unwrap()
-}
-
-fn field<'m>(model: &'m Model, type_name: &str, field: &str) -> &'m Field {
-    let def = model
-        .types
-        .iter()
-        .find(|t| t.wire_name == type_name)
-        .unwrap_or_else(|| panic!("no type {type_name}"));
-    let TypeKind::Struct(body) = &def.kind else {
-        panic!("{type_name} is not a struct")
-    };
-    body.fields.iter().find(|f| f.wire_name == field).unwrap()
 }
 
 #[test]
