@@ -14,7 +14,10 @@ fn unknown_values_are_kept_and_sent_back_unchanged() {
     // Unchanged as JSON: the fixed `object` is written first, from the
     // type's constant, wherever it came.
     let back = serde_json::to_value(&widget).unwrap();
-    assert_eq!(back, serde_json::from_str::<serde_json::Value>(json).unwrap());
+    assert_eq!(
+        back,
+        serde_json::from_str::<serde_json::Value>(json).unwrap()
+    );
 }
 
 #[test]
