@@ -30,6 +30,10 @@ pub struct Manifest {
     /// read them; codegen does not).
     #[serde(default, rename = "fixtures")]
     pub fixtures: Vec<ManifestDocument>,
+    /// The fixtures file (one of `fixtures`) whose objects `cargo xtask
+    /// bench decode` builds its pages from.
+    #[serde(default)]
+    pub bench_fixtures: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +205,16 @@ impl Manifest {
                 .in_file(name));
             }
         }
+        if let Some(unknown) = manifest
+            .bench_fixtures
+            .as_ref()
+            .filter(|file| !manifest.fixtures.iter().any(|f| &&f.file == file))
+        {
+            return Err(Error::new(format!(
+                "bench_fixtures names `{unknown}`, which is no [[fixtures]] file of this manifest"
+            ))
+            .in_file(name));
+        }
         Ok(manifest)
     }
 
@@ -269,6 +283,10 @@ mod tests {
             manifest.api_version_of("spec3.2023-08-16.yaml"),
             "2023-08-16"
         );
+        assert_eq!(
+            manifest.bench_fixtures.as_deref(),
+            Some("fixtures3.2026-07-29.json")
+        );
         let quotes = &manifest.documents[3];
         assert!(quotes.git_source().is_none());
         assert!(
@@ -288,6 +306,23 @@ mod tests {
                 .to_string()
                 .starts_with("m.toml: invalid spec manifest"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn the_bench_fixtures_are_one_of_the_fixtures_files() {
+        let manifest = |bench: &str| {
+            format!(
+                "api_version = 'x'\nbench_fixtures = '{bench}'\n\
+                 [[document]]\nfile = 'a.yaml'\nsha256 = '0'\nwritten_from = 'w'\n\
+                 [[fixtures]]\nfile = 'f.json'\nsha256 = '0'\nwritten_from = 'w'\n"
+            )
+        };
+        assert!(Manifest::parse("m.toml", &manifest("f.json")).is_ok());
+        let error = Manifest::parse("m.toml", &manifest("a.yaml")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "m.toml: bench_fixtures names `a.yaml`, which is no [[fixtures]] file of this manifest"
         );
     }
 

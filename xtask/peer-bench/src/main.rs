@@ -14,15 +14,15 @@
 //! ```
 //!
 //! The pages are 100 copies (with distinct ids) of the `customer`, `charge`
-//! and `invoice` objects of Stripe's `fixtures3.2026-07-29.json` (newer than
-//! both clients' specs, as live responses are), read from the folder
-//! codegen reads them from (`stripe_spec::SpecDir::resolve`). Each page is decoded
+//! and `invoice` objects of the fixtures file the project's manifest names
+//! `bench_fixtures` (`spec/stripe.toml`: newer than both clients' specs, as
+//! live responses are), read and checked as codegen reads its inputs
+//! (`stripe_spec::Inputs::project`). Each page is decoded
 //! as Stripe's API sends it, indented by two spaces a level (as in its API
 //! reference), and compact.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -33,11 +33,11 @@ use stripe::checkout::{
     CreateSessionLineItemsPriceDataTaxBehavior, CreateSessionMode, CreateSessionParams,
     CreateSessionPaymentMethodTypes,
 };
+use stripe::List;
 use stripe::{
     Charge, CreatePaymentIntentCaptureMethod, CreatePaymentIntentParams,
     CreatePaymentIntentShipping, CreatePaymentIntentShippingAddress, Customer, Invoice,
 };
-use stripe::List;
 use stripe_runtime::encode::{to_form, Encode};
 use stripe_runtime::Bytes;
 use stripe_runtime::FromBody;
@@ -46,8 +46,21 @@ const ITEMS: usize = 100;
 const SAMPLES: usize = 21;
 const SAMPLE_TIME: Duration = Duration::from_millis(20);
 
-fn spec_dir() -> PathBuf {
-    stripe_spec::SpecDir::resolve(None).path
+/// The `resources` of the manifest's `bench_fixtures` file, checked
+/// against its pin.
+fn bench_fixtures() -> Result<serde_json::Map<String, Value>, String> {
+    let inputs = stripe_spec::Inputs::project()?;
+    let name = inputs
+        .manifest
+        .bench_fixtures
+        .clone()
+        .ok_or("the manifest names no bench_fixtures")?;
+    let file = inputs
+        .fixtures()?
+        .into_iter()
+        .find(|file| file.name == name)
+        .ok_or_else(|| format!("{name}: not among the manifest's fixtures"))?;
+    stripe_spec::fixture_resources(&file)
 }
 
 /// How a page's JSON is laid out.
@@ -195,12 +208,15 @@ where
         Some(bytes.len()),
         ours,
     );
-    report("  async-stripe (miniserde), same bytes", Some(bytes.len()), theirs);
+    report(
+        "  async-stripe (miniserde), same bytes",
+        Some(bytes.len()),
+        theirs,
+    );
     report("  serde_json::Value, same bytes", Some(bytes.len()), value);
     println!(
         "{:<52} {:>10.2}x",
-        "  async-stripe / ours (median of rounds)",
-        ratios[1]
+        "  async-stripe / ours (median of rounds)", ratios[1]
     );
 }
 
@@ -343,17 +359,9 @@ fn webhook(fixtures: &serde_json::Map<String, Value>) {
 }
 
 fn main() {
-    let path = spec_dir().join("fixtures3.2026-07-29.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)",
-            path.display()
-        )
+    let fixtures = bench_fixtures().unwrap_or_else(|error| {
+        panic!("{error} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)")
     });
-    let mut all: Value = serde_json::from_str(&text).unwrap();
-    let Value::Object(fixtures) = all["resources"].take() else {
-        panic!("no `resources` in {}", path.display())
-    };
 
     // `peer-bench customer` decodes customers alone; `customer-ours` only
     // with our decoders, for a profile of them (`COMPACT=1`: compact pages).
@@ -390,8 +398,16 @@ fn main() {
         decode::<Invoice, stripe_shared::Invoice>("Invoice", layout, &invoices);
     }
     let payment_intent = payment_intent();
-    encode("CreatePaymentIntentParams", &payment_intent, &as_json(&payment_intent));
+    encode(
+        "CreatePaymentIntentParams",
+        &payment_intent,
+        &as_json(&payment_intent),
+    );
     let session = checkout_session();
-    encode("checkout::CreateSessionParams", &session, &as_json(&session));
+    encode(
+        "checkout::CreateSessionParams",
+        &session,
+        &as_json(&session),
+    );
     webhook(&fixtures);
 }
