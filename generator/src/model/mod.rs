@@ -342,6 +342,12 @@ impl Field {
     pub fn optional(&self) -> bool {
         !self.required || self.nullable
     }
+
+    /// A field of the Rust struct: all but a fixed `object`, which is the
+    /// type's constant ([`TypeRef::ObjectName`]).
+    pub fn stored(&self) -> bool {
+        self.ty != TypeRef::ObjectName
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,7 +109,7 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
     let fields = body
         .fields
         .iter()
-        .filter(|field| field.ty != TypeRef::ObjectName)
+        .filter(|field| field.stored())
         .map(|field| ident(&field.rust_name));
     let extra_init = body.extra.as_deref().map(|extra| {
         let extra = ident(extra);

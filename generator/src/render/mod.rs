@@ -188,7 +188,7 @@ impl TypeRenderer<'_> {
         let fields = body
             .fields
             .iter()
-            .filter(|field| field.ty != TypeRef::ObjectName)
+            .filter(|field| field.stored())
             .map(|field| self.struct_field(body, field));
         let (fixed_object, object_const) = fixed_object(def, body);
         let extra = body.extra.as_deref().map(|extra| {
@@ -376,7 +376,7 @@ pub fn is_discriminated(variants: &[UnionVariant]) -> bool {
 /// serde's attribute that writes the name as the first field (the struct
 /// stores none), and the `OBJECT` constant that names it.
 fn fixed_object(def: &TypeDef, body: &Struct) -> (Option<TokenStream>, Option<TokenStream>) {
-    let fixed = body.fields.iter().find(|f| f.ty == TypeRef::ObjectName);
+    let fixed = body.fields.iter().find(|f| !f.stored());
     let (Some(field), Some(object)) = (fixed, &body.object_name) else {
         return (None, None);
     };
