@@ -51,8 +51,8 @@ pub(crate) struct Reader<'a> {
     invalid_from: Option<usize>,
     /// Where strings with escapes are decoded; reused.
     scratch: String,
-    /// The last key read, quotes included, as a span of the text.
-    key_span: (usize, usize),
+    /// Where the last key read starts: its opening quote.
+    key_start: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -71,7 +71,7 @@ impl<'a> Reader<'a> {
             position: 0,
             invalid_from,
             scratch: String::new(),
-            key_span: (0, 0),
+            key_start: 0,
         }
     }
 
@@ -232,13 +232,69 @@ impl<'a> Reader<'a> {
         Some(self.plain_key(quote, end, skip_whitespace_from(bytes, colon + 1)))
     }
 
+    /// Where the next key's opening quote is, when it is where a decoder
+    /// looks first: `lead`, then `"` right there (compact) or on a new line
+    /// indented by `indent` spaces (as Stripe writes). Reads nothing.
+    #[inline(always)]
+    pub fn key_quote(&self, lead: u8, indent: usize) -> Option<usize> {
+        let bytes = self.bytes();
+        let position = self.position;
+        if bytes.get(position) != Some(&lead) {
+            return None;
+        }
+        if bytes.get(position + 1) == Some(&b'"') {
+            Some(position + 1)
+        } else if at_indented_quote(bytes, position + 1, indent) {
+            Some(position + 2 + indent)
+        } else {
+            None
+        }
+    }
+
+    /// Moves past the `}` of the object being read, when it comes right
+    /// after its last value, or on a new line indented by `indent` spaces
+    /// (as Stripe writes; those of the object's keys less two).
+    #[inline]
+    pub fn object_end(&mut self, indent: usize) -> bool {
+        let bytes = self.bytes();
+        let position = self.position;
+        if bytes.get(position) == Some(&b'}') {
+            self.position = position + 1;
+            return true;
+        }
+        let Some(indent) = indent.checked_sub(2) else {
+            return false;
+        };
+        if at_indented(bytes, position, indent, b'}') {
+            self.position = position + indent + 2;
+            return true;
+        }
+        false
+    }
+
+    /// Whether `key` follows the quote at `quote` (see [`Key`]).
+    #[inline(always)]
+    pub fn is_key_at(&self, quote: usize, key: &Key) -> bool {
+        key.is_at(self.bytes(), quote + 1)
+    }
+
+    /// Moves past `key`, which [`is_key_at`](Self::is_key_at) found at
+    /// `quote`, to its value.
+    #[inline(always)]
+    pub fn take_key(&mut self, quote: usize, key: &Key) {
+        let after_colon = quote + 1 + key.pattern_len;
+        // `": "` as Stripe writes it, `":` compact.
+        self.position = after_colon + usize::from(self.bytes().get(after_colon) == Some(&b' '));
+        self.key_start = quote;
+    }
+
     /// The key without escapes between the quotes at `quote` and `end`,
-    /// recorded for [`raw_key`](Self::raw_key), the reader moved to
+    /// recorded for [`key_start`](Self::key_start), the reader moved to
     /// `next` (its value).
     #[inline(always)]
     fn plain_key(&mut self, quote: usize, end: usize, next: usize) -> &'a str {
         self.position = next;
-        self.key_span = (quote, end + 1);
+        self.key_start = quote;
         &self.text[quote + 1..end]
     }
 
@@ -277,9 +333,9 @@ impl<'a> Reader<'a> {
         &self.text[start..end]
     }
 
-    /// The last key read, quotes and escapes as they came.
-    pub fn raw_key(&self) -> &'a str {
-        &self.text[self.key_span.0..self.key_span.1]
+    /// Where the last key read starts (its opening quote).
+    pub fn key_start(&self) -> usize {
+        self.key_start
     }
 
     /// A key and its `:`, from the key's opening quote.
@@ -302,7 +358,7 @@ impl<'a> Reader<'a> {
         let bytes = self.bytes();
         let quote = self.position;
         let (start, end, escaped) = self.scan_string()?;
-        self.key_span = (quote, end + 1);
+        self.key_start = quote;
         self.skip_whitespace();
         match bytes.get(self.position) {
             Some(b':') => self.position += 1,
@@ -669,13 +725,20 @@ fn skip_indentation_from(bytes: &[u8], from: usize) -> usize {
 /// past 14 spaces, or near the end of the text).
 #[inline(always)]
 fn at_indented_quote(bytes: &[u8], from: usize, indent: usize) -> bool {
+    at_indented(bytes, from, indent, b'"')
+}
+
+/// [`at_indented_quote`] with `last` in place of the `"`.
+#[inline(always)]
+fn at_indented(bytes: &[u8], from: usize, indent: usize, last: u8) -> bool {
     let (Some(chunk), Some(&(pattern, compared))) =
         (bytes.get(from..from + 16), INDENTED_KEYS.get(indent))
     else {
         return false;
     };
     let word = u128::from_le_bytes(chunk.try_into().expect("sixteen bytes"));
-    (word ^ pattern) & compared == 0
+    let last = u128::from(b'"' ^ last) << (8 * (indent + 1));
+    (word ^ pattern ^ last) & compared == 0
 }
 
 /// For each indentation of up to 14 spaces: the bytes a key's line starts
@@ -699,6 +762,107 @@ const INDENTED_KEYS: [(u128, u128); 15] = {
     }
     table
 };
+
+/// A key a decoder expects: its name, and the bytes it is written as in
+/// JSON without escapes (the name, its closing quote and `:`), made at
+/// compile time, so that [`Reader::is_key_at`] recognises it by comparing
+/// one or two 16-byte words, without scanning for its end.
+#[derive(Clone, Copy, Debug)]
+pub struct Key {
+    name: &'static str,
+    /// The pattern's first 16 bytes (zero-padded), little-endian.
+    head: u128,
+    /// The bytes of `head` that are the pattern's.
+    compared: u128,
+    /// The pattern's last 16 bytes, when it is longer than 16.
+    tail: u128,
+    /// The pattern's length: the name's, plus 2. `usize::MAX` for a name
+    /// JSON would escape (a quote, a backslash, a control character),
+    /// which is then never recognised by its bytes, only read as any key.
+    pattern_len: usize,
+}
+
+impl Key {
+    pub const fn new(name: &'static str) -> Key {
+        let bytes = name.as_bytes();
+        let len = bytes.len() + 2;
+        let (mut head, mut tail) = ([0u8; 16], [0u8; 16]);
+        let mut plain = true;
+        let mut index = 0;
+        while index < len {
+            let byte = if index < bytes.len() {
+                bytes[index]
+            } else if index == bytes.len() {
+                b'"'
+            } else {
+                b':'
+            };
+            if index < bytes.len() && (byte == b'"' || byte == b'\\' || byte < 0x20) {
+                plain = false;
+            }
+            if index < 16 {
+                head[index] = byte;
+            }
+            if len > 16 && index >= len - 16 {
+                tail[index + 16 - len] = byte;
+            }
+            index += 1;
+        }
+        let compared = if len >= 16 {
+            u128::MAX
+        } else {
+            u128::MAX >> (8 * (16 - len))
+        };
+        Key {
+            name,
+            head: u128::from_le_bytes(head),
+            compared: if plain { compared } else { 0 },
+            tail: u128::from_le_bytes(tail),
+            pattern_len: if plain { len } else { usize::MAX },
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Whether the text at `from` is this key's pattern.
+    #[inline(always)]
+    fn is_at(&self, bytes: &[u8], from: usize) -> bool {
+        let Some(head) = word_at(bytes, from) else {
+            return false;
+        };
+        if (head ^ self.head) & self.compared != 0 {
+            return false;
+        }
+        match self.pattern_len {
+            ..=16 => true,
+            // The last 16 bytes overlap the first where it is under 32.
+            17..=32 => word_at(bytes, from + self.pattern_len - 16) == Some(self.tail),
+            _ => self.long_is_at(bytes, from),
+        }
+    }
+
+    /// [`is_at`](Self::is_at) for a pattern of more than 32 bytes (rare),
+    /// or none.
+    #[inline(never)]
+    fn long_is_at(&self, bytes: &[u8], from: usize) -> bool {
+        let name = self.name.as_bytes();
+        match bytes.get(from..from.saturating_add(self.pattern_len)) {
+            Some(text) => text[..name.len()] == *name && text[name.len()..] == *b"\":",
+            None => false,
+        }
+    }
+}
+
+/// The 16 bytes at `from`, as a little-endian word (`None` near the end).
+#[inline(always)]
+fn word_at(bytes: &[u8], from: usize) -> Option<u128> {
+    let chunk = bytes.get(from..from.checked_add(16)?)?;
+    Some(u128::from_le_bytes(
+        chunk.try_into().expect("sixteen bytes"),
+    ))
+}
 
 /// The first position from `from` on of a byte that ends the plain run of
 /// a string: `"`, `\\` or a control character (`bytes.len()` if none).
@@ -786,6 +950,76 @@ mod tests {
                     "{text:?} at {indent}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_key_is_recognised_by_its_bytes_exactly() {
+        // Names short and long (patterns up to 16 bytes, up to 32, more),
+        // and ones JSON escapes, which are never recognised by their bytes.
+        let names: Vec<String> = (0..40)
+            .map(|len| {
+                (0..len)
+                    .map(|i| char::from(b'a' + (i % 26) as u8))
+                    .collect()
+            })
+            .chain(["a\"b", "a\\b", "tab\t"].map(String::from))
+            .collect();
+        for name in &names {
+            let key = Key::new(Box::leak(name.clone().into_boxed_str()));
+            let plain = !name.contains(['"', '\\', '\t']);
+            // Right, one byte off at each place, cut short, and followed by
+            // a space before the colon.
+            let mut texts = vec![
+                format!("{name}\":1"),
+                format!("{name}\":"),
+                format!("{name}\" :1"),
+            ];
+            texts.push(format!("{name}x\":1"));
+            texts.extend((0..name.len()).map(|at| {
+                let mut text = name.clone().into_bytes();
+                text[at] ^= 1;
+                String::from_utf8(text).unwrap() + "\":1"
+            }));
+            for text in &texts {
+                let bytes = text.as_bytes();
+                let expected = plain && bytes.starts_with(format!("{name}\":").as_bytes());
+                // Words are not read past the text: near its end, a key is
+                // left to the general path.
+                let fits = bytes.len() >= 16.max(name.len() + 2);
+                assert_eq!(
+                    key.is_at(bytes, 0),
+                    expected && fits,
+                    "{name:?} in {text:?}"
+                );
+                let padded = format!("{text}{}", " ".repeat(40));
+                assert_eq!(
+                    key.is_at(padded.as_bytes(), 0),
+                    expected,
+                    "{name:?} in {padded:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_object_ends_right_after_its_last_value_or_where_stripe_puts_it() {
+        for (text, indent, ends, after) in [
+            ("}", 2, true, 1),
+            ("},\"k\": 1", 4, true, 1),
+            ("\n}                ", 2, true, 2),
+            // Too near the end for a word: left to the general path.
+            ("\n}", 2, false, 0),
+            ("\n  }\n}                ", 4, true, 4),
+            ("\n  }                ", 2, false, 0),
+            ("\n }                ", 4, false, 0),
+            ("\n  \"k\": 1            ", 4, false, 0),
+            (" }", 2, false, 0),
+            ("\n  }", 0, false, 0),
+        ] {
+            let mut reader = Reader::new(text.as_bytes());
+            assert_eq!(reader.object_end(indent), ends, "{text:?} at {indent}");
+            assert_eq!(reader.position(), after, "{text:?} at {indent}");
         }
     }
 

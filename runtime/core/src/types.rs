@@ -350,7 +350,7 @@ impl ExtraFields {
     /// Adds (or, read back, overrides) a field.
     pub fn insert(&mut self, key: &str, value: &serde_json::Value) {
         let key = serde_json::Value::from(key).to_string();
-        self.push_raw(&key, &value.to_string());
+        self.push_member(&format!("{key}:{value}"));
     }
 
     /// The fields as one JSON object's text.
@@ -358,12 +358,12 @@ impl ExtraFields {
         format!("{{{}}}", self.members)
     }
 
-    /// `key` is the quoted key as it came, `value` its JSON text.
-    pub(crate) fn push_raw(&mut self, key: &str, value: &str) {
+    /// `member` is a key, its `:` and its value, as JSON text.
+    pub(crate) fn push_member(&mut self, member: &str) {
         // Objects that have one undeclared field tend to have a few (a newer
         // API version adds them in groups): room for them in one allocation.
         const FIRST_CAPACITY: usize = 128;
-        let needed = key.len() + value.len() + 2;
+        let needed = member.len() + 1;
         if self.members.capacity() == 0 {
             self.members.reserve(needed.max(FIRST_CAPACITY));
         } else {
@@ -372,9 +372,7 @@ impl ExtraFields {
         if !self.members.is_empty() {
             self.members.push(',');
         }
-        self.members.push_str(key);
-        self.members.push(':');
-        self.members.push_str(value);
+        self.members.push_str(member);
     }
 }
 
