@@ -8,12 +8,18 @@
 //! ```ignore
 //! impl stripe_core::Decode for Balance {
 //!     fn decode(decoder: &mut stripe_core::Decoder<'_>) -> Result<Self, stripe_core::Failure> {
+//!         const KEYS: &[stripe_core::decode::Key] = &[stripe_core::decode::Key::new("amount")];
+//!         static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+//!         fn index_of(key: &str) -> usize {
+//!             match key { "amount" => 0, _ => 1 }
+//!         }
 //!         let mut amount = None;
 //!         let mut extra = stripe_core::ExtraFields::new();
+//!         let mut last = KEYS.len();
 //!         let start = decoder.begin_object()?;
-//!         while let Some(key) = decoder.next_field()? {
+//!         while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
 //!             match key {
-//!                 "amount" => decoder.required_into(&mut amount)?,
+//!                 0 => decoder.required_into(&mut amount)?,
 //!                 _ => decoder.extra_field(&mut extra)?,
 //!             }
 //!         }
@@ -22,6 +28,13 @@
 //!     }
 //! }
 //! ```
+//!
+//! The keys are in the order Stripe writes them (their bytes' order), and
+//! the decoder predicts each from the order the type's keys came in before
+//! (`ORDER`, learned as it reads): a key that comes as predicted is known
+//! by comparing its bytes with the pattern `Key::new` made at compile time,
+//! and its index picks the field; any other is read as keys are, and
+//! `index_of` names it.
 //!
 //! Required fields are checked before the struct is built, so that it is
 //! built where it is returned, not in a temporary copied there.
@@ -66,8 +79,9 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
     taken.extend(body.extra.as_deref());
     let decoder = naming::fresh_name("decoder", &taken);
     let key = naming::fresh_name("key", &taken);
+    let last = naming::fresh_name("last", &taken);
     let start = naming::fresh_name("start", &taken);
-    let (decoder, key, start) = (ident(&decoder), ident(&key), ident(&start));
+    let (decoder, key, last, start) = (ident(&decoder), ident(&key), ident(&last), ident(&start));
 
     let locals = body.fields.iter().map(|field| {
         let local = ident(&field.rust_name);
@@ -81,17 +95,17 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
             _ => quote!(let mut #local = None;),
         }
     });
-    let arm = |field: &Field| {
+    let arm = |index: usize, field: &Field| {
         let local = ident(&field.rust_name);
-        let wire = &field.wire_name;
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
         if let (TypeRef::ObjectName, Some(name)) = (&field.ty, &body.object_name) {
-            return quote!(#wire => #decoder.object_name_into(&mut #local, #name)?,);
+            return quote!(#index => #decoder.object_name_into(&mut #local, #name)?,);
         }
         if field.optional() {
             // `null` and absent are both `None`.
-            quote!(#wire => #decoder.optional_into(&mut #local)?,)
+            quote!(#index => #decoder.optional_into(&mut #local)?,)
         } else {
-            quote!(#wire => #decoder.required_into(&mut #local)?,)
+            quote!(#index => #decoder.required_into(&mut #local)?,)
         }
     };
     let unknown = match body.extra.as_deref() {
@@ -120,13 +134,28 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
     } else {
         quote!()
     };
-    let dispatch = dispatch(body, &key, arm, &unknown);
+    let by_key = by_key(body);
+    let names = by_key.iter().map(|field| &field.wire_name);
+    let arms = by_key
+        .iter()
+        .enumerate()
+        .map(|(index, field)| arm(index, field));
+    let index_of = index_of(&by_key, &ident(&naming::fresh_name("index_of", &taken)));
+    let index_of_name = ident(&naming::fresh_name("index_of", &taken));
+    let slots = proc_macro2::Literal::usize_unsuffixed(by_key.len() + 1);
     let code = quote! {
+        const KEYS: &[stripe_core::decode::Key] = &[#(stripe_core::decode::Key::new(#names),)*];
+        static ORDER: [std::sync::atomic::AtomicU16; #slots] = stripe_core::decode::key_order();
+        #index_of
         #(#locals)*
         #extra_local
+        let mut #last = KEYS.len();
         #start_binding #decoder.begin_object()?;
-        while let Some(#key) = #decoder.next_field()? {
-            #dispatch
+        while let Some(#key) = #decoder.next_key(KEYS, &ORDER, &mut #last, #index_of_name)? {
+            match #key {
+                #(#arms)*
+                #unknown
+            }
         }
         #(#inits)*
         Ok(Self {
@@ -137,39 +166,51 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
     (decoder, code)
 }
 
+/// The fields in the order of their keys' bytes: the order Stripe writes
+/// them in, which the decoder predicts. A field's index here is its index
+/// in `KEYS`.
+fn by_key(body: &Struct) -> Vec<&Field> {
+    let mut fields: Vec<&Field> = body.fields.iter().collect();
+    fields.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    fields
+}
+
 /// Above this many fields, keys are first told apart by their length.
 const BUCKET_ABOVE: usize = 8;
 
-/// The `match` that hands a key to its field. A string `match` compares
-/// the key with each arm in turn, so a struct with many fields (an
-/// `Invoice` has a hundred) first matches the key's length, then the few
-/// names of that length.
-fn dispatch(
-    body: &Struct,
-    key: &proc_macro2::Ident,
-    arm: impl Fn(&Field) -> TokenStream,
-    unknown: &TokenStream,
-) -> TokenStream {
-    if body.fields.len() <= BUCKET_ABOVE {
-        let arms = body.fields.iter().map(&arm);
-        return quote!(match #key { #(#arms)* #unknown });
-    }
-    let mut by_length: std::collections::BTreeMap<usize, Vec<&Field>> = Default::default();
-    for field in &body.fields {
-        by_length
-            .entry(field.wire_name.len())
-            .or_default()
-            .push(field);
-    }
-    let buckets = by_length.iter().map(|(length, fields)| {
-        let arms = fields.iter().map(|field| arm(field));
-        let length = proc_macro2::Literal::usize_unsuffixed(*length);
-        quote!(#length => match #key { #(#arms)* #unknown },)
-    });
+/// `fn index_of(key: &str) -> usize`: the index of a key that did not come
+/// as predicted (past the fields when it is none of theirs). A string
+/// `match` compares the key with each arm in turn, so a struct with many
+/// fields (an `Invoice` has a hundred) first matches the key's length, then
+/// the few names of that length.
+fn index_of(by_key: &[&Field], name: &proc_macro2::Ident) -> TokenStream {
+    let undeclared = proc_macro2::Literal::usize_unsuffixed(by_key.len());
+    let arm = |index: usize| {
+        let wire = &by_key[index].wire_name;
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#wire => #index,)
+    };
+    let body = if by_key.len() <= BUCKET_ABOVE {
+        let arms = (0..by_key.len()).map(arm);
+        quote!(match key { #(#arms)* _ => #undeclared })
+    } else {
+        let mut by_length: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (index, field) in by_key.iter().enumerate() {
+            by_length
+                .entry(field.wire_name.len())
+                .or_default()
+                .push(index);
+        }
+        let buckets = by_length.iter().map(|(length, indices)| {
+            let arms = indices.iter().map(|&index| arm(index));
+            let length = proc_macro2::Literal::usize_unsuffixed(*length);
+            quote!(#length => match key { #(#arms)* _ => #undeclared },)
+        });
+        quote!(match key.len() { #(#buckets)* _ => #undeclared })
+    };
     quote! {
-        match #key.len() {
-            #(#buckets)*
-            #unknown
+        fn #name(key: &str) -> usize {
+            #body
         }
     }
 }

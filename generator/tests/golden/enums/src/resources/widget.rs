@@ -34,20 +34,39 @@ impl stripe_core::Decode for Widget {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "cancellation_reason" => 0,
+                "id" => 1,
+                "object" => 2,
+                "status" => 3,
+                "type" => 4,
+                _ => 5,
+            }
+        }
         let mut id = None;
         let mut object: Option<()> = None;
         let mut status = None;
         let mut type_ = None;
         let mut cancellation_reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "widget")?,
-                "status" => decoder.required_into(&mut status)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "cancellation_reason" => decoder.optional_into(&mut cancellation_reason)?,
+                0 => decoder.optional_into(&mut cancellation_reason)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.object_name_into(&mut object, "widget")?,
+                3 => decoder.required_into(&mut status)?,
+                4 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

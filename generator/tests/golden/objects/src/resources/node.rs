@@ -45,6 +45,66 @@ impl stripe_core::Decode for Node {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("attributes"),
+            stripe_core::decode::Key::new("children"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("history"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("label"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("parent"),
+            stripe_core::decode::Key::new("settings"),
+            stripe_core::decode::Key::new("weight"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 11,
+                    }
+                }
+                5 => {
+                    match key {
+                        "label" => 5,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 7,
+                        "parent" => 8,
+                        "weight" => 10,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        "history" => 3,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "children" => 1,
+                        "metadata" => 6,
+                        "settings" => 9,
+                        _ => 11,
+                    }
+                }
+                10 => {
+                    match key {
+                        "attributes" => 0,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut id = None;
         let mut object: Option<()> = None;
         let mut created = None;
@@ -57,50 +117,21 @@ impl stripe_core::Decode for Node {
         let mut settings = None;
         let mut history = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "label" => decoder.optional_into(&mut label)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "node")?,
-                        "weight" => decoder.optional_into(&mut weight)?,
-                        "parent" => decoder.optional_into(&mut parent)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "history" => decoder.optional_into(&mut history)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "children" => decoder.optional_into(&mut children)?,
-                        "settings" => decoder.optional_into(&mut settings)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "attributes" => decoder.optional_into(&mut attributes)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut attributes)?,
+                1 => decoder.optional_into(&mut children)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.optional_into(&mut history)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.optional_into(&mut label)?,
+                6 => decoder.required_into(&mut metadata)?,
+                7 => decoder.object_name_into(&mut object, "node")?,
+                8 => decoder.optional_into(&mut parent)?,
+                9 => decoder.optional_into(&mut settings)?,
+                10 => decoder.optional_into(&mut weight)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -148,12 +179,23 @@ impl stripe_core::Decode for NodeSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.optional_into(&mut enabled)?,
+                0 => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -26,14 +26,27 @@ impl stripe_core::Decode for BankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "object" => 1,
+                _ => 2,
+            }
+        }
         let mut id = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "bank_account")?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.object_name_into(&mut object, "bank_account")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -34,6 +34,26 @@ impl stripe_core::Decode for Charge {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("options"),
+            stripe_core::decode::Key::new("source"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "card" => 0,
+                "customer" => 1,
+                "id" => 2,
+                "object" => 3,
+                "options" => 4,
+                "source" => 5,
+                _ => 6,
+            }
+        }
         let mut id = None;
         let mut object: Option<()> = None;
         let mut customer = None;
@@ -41,15 +61,16 @@ impl stripe_core::Decode for Charge {
         let mut source = None;
         let mut options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "charge")?,
-                "customer" => decoder.optional_into(&mut customer)?,
-                "card" => decoder.optional_into(&mut card)?,
-                "source" => decoder.optional_into(&mut source)?,
-                "options" => decoder.optional_into(&mut options)?,
+                0 => decoder.optional_into(&mut card)?,
+                1 => decoder.optional_into(&mut customer)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.object_name_into(&mut object, "charge")?,
+                4 => decoder.optional_into(&mut options)?,
+                5 => decoder.optional_into(&mut source)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -89,12 +110,23 @@ impl stripe_core::Decode for CardOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("network"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "network" => 0,
+                _ => 1,
+            }
+        }
         let mut network = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "network" => decoder.optional_into(&mut network)?,
+                0 => decoder.optional_into(&mut network)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -125,12 +157,23 @@ impl stripe_core::Decode for GenericOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                _ => 1,
+            }
+        }
         let mut capture_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                0 => decoder.optional_into(&mut capture_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -39,6 +39,28 @@ impl stripe_core::Decode for MeterEvent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("count"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("total"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "count" => 0,
+                "created" => 1,
+                "id" => 2,
+                "metadata" => 3,
+                "object" => 4,
+                "status" => 5,
+                "total" => 6,
+                _ => 7,
+            }
+        }
         let mut id = None;
         let mut object: Option<()> = None;
         let mut created = None;
@@ -47,18 +69,17 @@ impl stripe_core::Decode for MeterEvent {
         let mut status = None;
         let mut metadata = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "v2.billing.meter_event")?
-                }
-                "created" => decoder.required_into(&mut created)?,
-                "count" => decoder.required_into(&mut count)?,
-                "total" => decoder.optional_into(&mut total)?,
-                "status" => decoder.optional_into(&mut status)?,
-                "metadata" => decoder.optional_into(&mut metadata)?,
+                0 => decoder.required_into(&mut count)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.optional_into(&mut metadata)?,
+                4 => decoder.object_name_into(&mut object, "v2.billing.meter_event")?,
+                5 => decoder.optional_into(&mut status)?,
+                6 => decoder.optional_into(&mut total)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -112,14 +133,27 @@ impl stripe_core::Decode for DeletedObject {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "object" => 1,
+                _ => 2,
+            }
+        }
         let mut id = None;
         let mut object = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.optional_into(&mut object)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.optional_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
