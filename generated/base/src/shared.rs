@@ -16,16 +16,27 @@ impl stripe_core::Decode for AccountRequirementsAlternative {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alternative_fields_due"),
+            stripe_core::decode::Key::new("original_fields_due"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "alternative_fields_due" => 0,
+                "original_fields_due" => 1,
+                _ => 2,
+            }
+        }
         let mut alternative_fields_due = None;
         let mut original_fields_due = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "alternative_fields_due" => {
-                    decoder.required_into(&mut alternative_fields_due)?
-                }
-                "original_fields_due" => decoder.required_into(&mut original_fields_due)?,
+                0 => decoder.required_into(&mut alternative_fields_due)?,
+                1 => decoder.required_into(&mut original_fields_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -74,16 +85,31 @@ impl stripe_core::Decode for AccountRequirementsError {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("requirement"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "reason" => 1,
+                "requirement" => 2,
+                _ => 3,
+            }
+        }
         let mut code = None;
         let mut reason = None;
         let mut requirement = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.required_into(&mut code)?,
-                "reason" => decoder.required_into(&mut reason)?,
-                "requirement" => decoder.required_into(&mut requirement)?,
+                0 => decoder.required_into(&mut code)?,
+                1 => decoder.required_into(&mut reason)?,
+                2 => decoder.required_into(&mut requirement)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -142,6 +168,26 @@ impl stripe_core::Decode for Address {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("city"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("line1"),
+            stripe_core::decode::Key::new("line2"),
+            stripe_core::decode::Key::new("postal_code"),
+            stripe_core::decode::Key::new("state"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "city" => 0,
+                "country" => 1,
+                "line1" => 2,
+                "line2" => 3,
+                "postal_code" => 4,
+                "state" => 5,
+                _ => 6,
+            }
+        }
         let mut city = None;
         let mut country = None;
         let mut line1 = None;
@@ -149,15 +195,16 @@ impl stripe_core::Decode for Address {
         let mut postal_code = None;
         let mut state = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "city" => decoder.optional_into(&mut city)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "line1" => decoder.optional_into(&mut line1)?,
-                "line2" => decoder.optional_into(&mut line2)?,
-                "postal_code" => decoder.optional_into(&mut postal_code)?,
-                "state" => decoder.optional_into(&mut state)?,
+                0 => decoder.optional_into(&mut city)?,
+                1 => decoder.optional_into(&mut country)?,
+                2 => decoder.optional_into(&mut line1)?,
+                3 => decoder.optional_into(&mut line2)?,
+                4 => decoder.optional_into(&mut postal_code)?,
+                5 => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -288,6 +335,80 @@ impl stripe_core::Decode for ApiErrors {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("decline_code"),
+            stripe_core::decode::Key::new("doc_url"),
+            stripe_core::decode::Key::new("message"),
+            stripe_core::decode::Key::new("param"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("payment_method"),
+            stripe_core::decode::Key::new("payment_method_type"),
+            stripe_core::decode::Key::new("request_log_url"),
+            stripe_core::decode::Key::new("setup_intent"),
+            stripe_core::decode::Key::new("source"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "code" => 1,
+                        "type" => 12,
+                        _ => 13,
+                    }
+                }
+                5 => {
+                    match key {
+                        "param" => 5,
+                        _ => 13,
+                    }
+                }
+                6 => {
+                    match key {
+                        "charge" => 0,
+                        "source" => 11,
+                        _ => 13,
+                    }
+                }
+                7 => {
+                    match key {
+                        "doc_url" => 3,
+                        "message" => 4,
+                        _ => 13,
+                    }
+                }
+                12 => {
+                    match key {
+                        "decline_code" => 2,
+                        "setup_intent" => 10,
+                        _ => 13,
+                    }
+                }
+                14 => {
+                    match key {
+                        "payment_intent" => 6,
+                        "payment_method" => 7,
+                        _ => 13,
+                    }
+                }
+                15 => {
+                    match key {
+                        "request_log_url" => 9,
+                        _ => 13,
+                    }
+                }
+                19 => {
+                    match key {
+                        "payment_method_type" => 8,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut charge = None;
         let mut code = None;
         let mut decline_code = None;
@@ -302,64 +423,23 @@ impl stripe_core::Decode for ApiErrors {
         let mut source = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "code" => decoder.optional_into(&mut code)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "param" => decoder.optional_into(&mut param)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "charge" => decoder.optional_into(&mut charge)?,
-                        "source" => decoder.optional_into(&mut source)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "doc_url" => decoder.optional_into(&mut doc_url)?,
-                        "message" => decoder.optional_into(&mut message)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "decline_code" => decoder.optional_into(&mut decline_code)?,
-                        "setup_intent" => decoder.optional_into(&mut setup_intent)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                        "payment_method" => decoder.optional_into(&mut payment_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "request_log_url" => decoder.optional_into(&mut request_log_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "payment_method_type" => {
-                            decoder.optional_into(&mut payment_method_type)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut charge)?,
+                1 => decoder.optional_into(&mut code)?,
+                2 => decoder.optional_into(&mut decline_code)?,
+                3 => decoder.optional_into(&mut doc_url)?,
+                4 => decoder.optional_into(&mut message)?,
+                5 => decoder.optional_into(&mut param)?,
+                6 => decoder.optional_into(&mut payment_intent)?,
+                7 => decoder.optional_into(&mut payment_method)?,
+                8 => decoder.optional_into(&mut payment_method_type)?,
+                9 => decoder.optional_into(&mut request_log_url)?,
+                10 => decoder.optional_into(&mut setup_intent)?,
+                11 => decoder.optional_into(&mut source)?,
+                12 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -432,16 +512,31 @@ impl stripe_core::Decode for Application {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "name" => 1,
+                "object" => 2,
+                _ => 3,
+            }
+        }
         let mut id = None;
         let mut name = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "application")?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.optional_into(&mut name)?,
+                2 => decoder.object_name_into(&mut object, "application")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -484,18 +579,35 @@ impl stripe_core::Decode for BillingDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("phone"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "email" => 1,
+                "name" => 2,
+                "phone" => 3,
+                _ => 4,
+            }
+        }
         let mut address = None;
         let mut email = None;
         let mut name = None;
         let mut phone = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.optional_into(&mut address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "phone" => decoder.optional_into(&mut phone)?,
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut phone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -544,20 +656,39 @@ impl stripe_core::Decode for CreditNoteTaxAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("inclusive"),
+            stripe_core::decode::Key::new("tax_rate"),
+            stripe_core::decode::Key::new("taxability_reason"),
+            stripe_core::decode::Key::new("taxable_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "inclusive" => 1,
+                "tax_rate" => 2,
+                "taxability_reason" => 3,
+                "taxable_amount" => 4,
+                _ => 5,
+            }
+        }
         let mut amount = None;
         let mut inclusive = None;
         let mut tax_rate = None;
         let mut taxability_reason = None;
         let mut taxable_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "inclusive" => decoder.required_into(&mut inclusive)?,
-                "tax_rate" => decoder.required_into(&mut tax_rate)?,
-                "taxability_reason" => decoder.optional_into(&mut taxability_reason)?,
-                "taxable_amount" => decoder.optional_into(&mut taxable_amount)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut inclusive)?,
+                2 => decoder.required_into(&mut tax_rate)?,
+                3 => decoder.optional_into(&mut taxability_reason)?,
+                4 => decoder.optional_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -617,18 +748,35 @@ impl stripe_core::Decode for DeletedApplication {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("deleted"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "deleted" => 0,
+                "id" => 1,
+                "name" => 2,
+                "object" => 3,
+                _ => 4,
+            }
+        }
         let mut deleted = None;
         let mut id = None;
         let mut name = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "deleted" => decoder.required_into(&mut deleted)?,
-                "id" => decoder.required_into(&mut id)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "application")?,
+                0 => decoder.required_into(&mut deleted)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.object_name_into(&mut object, "application")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -680,18 +828,35 @@ impl stripe_core::Decode for DeletedBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("deleted"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "currency" => 0,
+                "deleted" => 1,
+                "id" => 2,
+                "object" => 3,
+                _ => 4,
+            }
+        }
         let mut currency = None;
         let mut deleted = None;
         let mut id = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "currency" => decoder.optional_into(&mut currency)?,
-                "deleted" => decoder.required_into(&mut deleted)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "bank_account")?,
+                0 => decoder.optional_into(&mut currency)?,
+                1 => decoder.required_into(&mut deleted)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.object_name_into(&mut object, "bank_account")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -748,18 +913,35 @@ impl stripe_core::Decode for DeletedCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("deleted"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "currency" => 0,
+                "deleted" => 1,
+                "id" => 2,
+                "object" => 3,
+                _ => 4,
+            }
+        }
         let mut currency = None;
         let mut deleted = None;
         let mut id = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "currency" => decoder.optional_into(&mut currency)?,
-                "deleted" => decoder.required_into(&mut deleted)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "card")?,
+                0 => decoder.optional_into(&mut currency)?,
+                1 => decoder.required_into(&mut deleted)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.object_name_into(&mut object, "card")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -802,14 +984,27 @@ impl stripe_core::Decode for DiscountsResourceDiscountAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("discount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "discount" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut discount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "discount" => decoder.required_into(&mut discount)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut discount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -863,12 +1058,23 @@ impl stripe_core::Decode for ErrorObject {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("error"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "error" => 0,
+                _ => 1,
+            }
+        }
         let mut error = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "error" => decoder.required_into(&mut error)?,
+                0 => decoder.required_into(&mut error)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -929,6 +1135,26 @@ impl stripe_core::Decode for FundingInstructionsBankTransferFinancialAddress {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("iban"),
+            stripe_core::decode::Key::new("sort_code"),
+            stripe_core::decode::Key::new("spei"),
+            stripe_core::decode::Key::new("supported_networks"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("zengin"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "iban" => 0,
+                "sort_code" => 1,
+                "spei" => 2,
+                "supported_networks" => 3,
+                "type" => 4,
+                "zengin" => 5,
+                _ => 6,
+            }
+        }
         let mut iban = None;
         let mut sort_code = None;
         let mut spei = None;
@@ -936,15 +1162,16 @@ impl stripe_core::Decode for FundingInstructionsBankTransferFinancialAddress {
         let mut type_ = None;
         let mut zengin = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "iban" => decoder.optional_into(&mut iban)?,
-                "sort_code" => decoder.optional_into(&mut sort_code)?,
-                "spei" => decoder.optional_into(&mut spei)?,
-                "supported_networks" => decoder.optional_into(&mut supported_networks)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "zengin" => decoder.optional_into(&mut zengin)?,
+                0 => decoder.optional_into(&mut iban)?,
+                1 => decoder.optional_into(&mut sort_code)?,
+                2 => decoder.optional_into(&mut spei)?,
+                3 => decoder.optional_into(&mut supported_networks)?,
+                4 => decoder.required_into(&mut type_)?,
+                5 => decoder.optional_into(&mut zengin)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -991,18 +1218,35 @@ impl stripe_core::Decode for FundingInstructionsBankTransferIbanRecord {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("iban"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_name" => 0,
+                "bic" => 1,
+                "country" => 2,
+                "iban" => 3,
+                _ => 4,
+            }
+        }
         let mut account_holder_name = None;
         let mut bic = None;
         let mut country = None;
         let mut iban = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_name" => decoder.required_into(&mut account_holder_name)?,
-                "bic" => decoder.required_into(&mut bic)?,
-                "country" => decoder.required_into(&mut country)?,
-                "iban" => decoder.required_into(&mut iban)?,
+                0 => decoder.required_into(&mut account_holder_name)?,
+                1 => decoder.required_into(&mut bic)?,
+                2 => decoder.required_into(&mut country)?,
+                3 => decoder.required_into(&mut iban)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1052,16 +1296,31 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSortCodeRecord {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_name"),
+            stripe_core::decode::Key::new("account_number"),
+            stripe_core::decode::Key::new("sort_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_name" => 0,
+                "account_number" => 1,
+                "sort_code" => 2,
+                _ => 3,
+            }
+        }
         let mut account_holder_name = None;
         let mut account_number = None;
         let mut sort_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_name" => decoder.required_into(&mut account_holder_name)?,
-                "account_number" => decoder.required_into(&mut account_number)?,
-                "sort_code" => decoder.required_into(&mut sort_code)?,
+                0 => decoder.required_into(&mut account_holder_name)?,
+                1 => decoder.required_into(&mut account_number)?,
+                2 => decoder.required_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1113,16 +1372,31 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSpeiRecord {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("clabe"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "clabe" => 2,
+                _ => 3,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut clabe = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.required_into(&mut bank_code)?,
-                "bank_name" => decoder.required_into(&mut bank_name)?,
-                "clabe" => decoder.required_into(&mut clabe)?,
+                0 => decoder.required_into(&mut bank_code)?,
+                1 => decoder.required_into(&mut bank_name)?,
+                2 => decoder.required_into(&mut clabe)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1181,6 +1455,28 @@ impl stripe_core::Decode for FundingInstructionsBankTransferZenginRecord {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_name"),
+            stripe_core::decode::Key::new("account_number"),
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("branch_code"),
+            stripe_core::decode::Key::new("branch_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_name" => 0,
+                "account_number" => 1,
+                "account_type" => 2,
+                "bank_code" => 3,
+                "bank_name" => 4,
+                "branch_code" => 5,
+                "branch_name" => 6,
+                _ => 7,
+            }
+        }
         let mut account_holder_name = None;
         let mut account_number = None;
         let mut account_type = None;
@@ -1189,16 +1485,17 @@ impl stripe_core::Decode for FundingInstructionsBankTransferZenginRecord {
         let mut branch_code = None;
         let mut branch_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_name" => decoder.optional_into(&mut account_holder_name)?,
-                "account_number" => decoder.optional_into(&mut account_number)?,
-                "account_type" => decoder.optional_into(&mut account_type)?,
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "branch_code" => decoder.optional_into(&mut branch_code)?,
-                "branch_name" => decoder.optional_into(&mut branch_name)?,
+                0 => decoder.optional_into(&mut account_holder_name)?,
+                1 => decoder.optional_into(&mut account_number)?,
+                2 => decoder.optional_into(&mut account_type)?,
+                3 => decoder.optional_into(&mut bank_code)?,
+                4 => decoder.optional_into(&mut bank_name)?,
+                5 => decoder.optional_into(&mut branch_code)?,
+                6 => decoder.optional_into(&mut branch_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1240,14 +1537,27 @@ impl stripe_core::Decode for InvoiceLineItemPeriod {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("end"),
+            stripe_core::decode::Key::new("start"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "end" => 0,
+                "start" => 1,
+                _ => 2,
+            }
+        }
         let mut end = None;
         let mut start = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start_2 = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "end" => decoder.required_into(&mut end)?,
-                "start" => decoder.required_into(&mut start)?,
+                0 => decoder.required_into(&mut end)?,
+                1 => decoder.required_into(&mut start)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1285,14 +1595,27 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsAcssDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "mandate_options" => 0,
+                "verification_method" => 1,
+                _ => 2,
+            }
+        }
         let mut mandate_options = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut mandate_options)?,
+                1 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1330,12 +1653,23 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsAcssDebitMandateOptions 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("transaction_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "transaction_type" => 0,
+                _ => 1,
+            }
+        }
         let mut transaction_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
+                0 => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1367,12 +1701,23 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsBancontact {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("preferred_language"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "preferred_language" => 0,
+                _ => 1,
+            }
+        }
         let mut preferred_language = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "preferred_language" => decoder.required_into(&mut preferred_language)?,
+                0 => decoder.required_into(&mut preferred_language)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1411,14 +1756,27 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCustomerBalance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_transfer"),
+            stripe_core::decode::Key::new("funding_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_transfer" => 0,
+                "funding_type" => 1,
+                _ => 2,
+            }
+        }
         let mut bank_transfer = None;
         let mut funding_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_transfer" => decoder.optional_into(&mut bank_transfer)?,
-                "funding_type" => decoder.optional_into(&mut funding_type)?,
+                0 => decoder.optional_into(&mut bank_transfer)?,
+                1 => decoder.optional_into(&mut funding_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1459,14 +1817,27 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCustomerBalanceBankTrans
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("eu_bank_transfer"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "eu_bank_transfer" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut eu_bank_transfer = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
-                "type" => decoder.optional_into(&mut type_)?,
+                0 => decoder.optional_into(&mut eu_bank_transfer)?,
+                1 => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1503,12 +1874,23 @@ for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                _ => 1,
+            }
+        }
         let mut country = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.required_into(&mut country)?,
+                0 => decoder.required_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1550,16 +1932,27 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("financial_connections"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "financial_connections" => 0,
+                "verification_method" => 1,
+                _ => 2,
+            }
+        }
         let mut financial_connections = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "financial_connections" => {
-                    decoder.optional_into(&mut financial_connections)?
-                }
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut financial_connections)?,
+                1 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1603,14 +1996,27 @@ for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("permissions"),
+            stripe_core::decode::Key::new("prefetch"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "permissions" => 0,
+                "prefetch" => 1,
+                _ => 2,
+            }
+        }
         let mut permissions = None;
         let mut prefetch = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "permissions" => decoder.optional_into(&mut permissions)?,
-                "prefetch" => decoder.optional_into(&mut prefetch)?,
+                0 => decoder.optional_into(&mut permissions)?,
+                1 => decoder.optional_into(&mut prefetch)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1648,14 +2054,27 @@ impl stripe_core::Decode for InvoiceSettingCustomField {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "name" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut name = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "name" => decoder.required_into(&mut name)?,
-                "value" => decoder.required_into(&mut value)?,
+                0 => decoder.required_into(&mut name)?,
+                1 => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1689,12 +2108,23 @@ impl stripe_core::Decode for InvoiceSettingRenderingOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_tax_display"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_tax_display" => 0,
+                _ => 1,
+            }
+        }
         let mut amount_tax_display = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_tax_display" => decoder.optional_into(&mut amount_tax_display)?,
+                0 => decoder.optional_into(&mut amount_tax_display)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1737,20 +2167,39 @@ impl stripe_core::Decode for InvoiceTaxAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("inclusive"),
+            stripe_core::decode::Key::new("tax_rate"),
+            stripe_core::decode::Key::new("taxability_reason"),
+            stripe_core::decode::Key::new("taxable_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "inclusive" => 1,
+                "tax_rate" => 2,
+                "taxability_reason" => 3,
+                "taxable_amount" => 4,
+                _ => 5,
+            }
+        }
         let mut amount = None;
         let mut inclusive = None;
         let mut tax_rate = None;
         let mut taxability_reason = None;
         let mut taxable_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "inclusive" => decoder.required_into(&mut inclusive)?,
-                "tax_rate" => decoder.required_into(&mut tax_rate)?,
-                "taxability_reason" => decoder.optional_into(&mut taxability_reason)?,
-                "taxable_amount" => decoder.optional_into(&mut taxable_amount)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut inclusive)?,
+                2 => decoder.required_into(&mut tax_rate)?,
+                3 => decoder.optional_into(&mut taxability_reason)?,
+                4 => decoder.optional_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1804,20 +2253,39 @@ impl stripe_core::Decode for InvoicesShippingCost {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("shipping_rate"),
+            stripe_core::decode::Key::new("taxes"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_subtotal" => 0,
+                "amount_tax" => 1,
+                "amount_total" => 2,
+                "shipping_rate" => 3,
+                "taxes" => 4,
+                _ => 5,
+            }
+        }
         let mut amount_subtotal = None;
         let mut amount_tax = None;
         let mut amount_total = None;
         let mut shipping_rate = None;
         let mut taxes = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                "amount_total" => decoder.required_into(&mut amount_total)?,
-                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
-                "taxes" => decoder.optional_into(&mut taxes)?,
+                0 => decoder.required_into(&mut amount_subtotal)?,
+                1 => decoder.required_into(&mut amount_tax)?,
+                2 => decoder.required_into(&mut amount_total)?,
+                3 => decoder.optional_into(&mut shipping_rate)?,
+                4 => decoder.optional_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1886,6 +2354,28 @@ impl stripe_core::Decode for LegalEntityJapanAddress {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("city"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("line1"),
+            stripe_core::decode::Key::new("line2"),
+            stripe_core::decode::Key::new("postal_code"),
+            stripe_core::decode::Key::new("state"),
+            stripe_core::decode::Key::new("town"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "city" => 0,
+                "country" => 1,
+                "line1" => 2,
+                "line2" => 3,
+                "postal_code" => 4,
+                "state" => 5,
+                "town" => 6,
+                _ => 7,
+            }
+        }
         let mut city = None;
         let mut country = None;
         let mut line1 = None;
@@ -1894,16 +2384,17 @@ impl stripe_core::Decode for LegalEntityJapanAddress {
         let mut state = None;
         let mut town = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "city" => decoder.optional_into(&mut city)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "line1" => decoder.optional_into(&mut line1)?,
-                "line2" => decoder.optional_into(&mut line2)?,
-                "postal_code" => decoder.optional_into(&mut postal_code)?,
-                "state" => decoder.optional_into(&mut state)?,
-                "town" => decoder.optional_into(&mut town)?,
+                0 => decoder.optional_into(&mut city)?,
+                1 => decoder.optional_into(&mut country)?,
+                2 => decoder.optional_into(&mut line1)?,
+                3 => decoder.optional_into(&mut line2)?,
+                4 => decoder.optional_into(&mut postal_code)?,
+                5 => decoder.optional_into(&mut state)?,
+                6 => decoder.optional_into(&mut town)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1950,14 +2441,27 @@ impl stripe_core::Decode for LineItemsDiscountAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("discount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "discount" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut discount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "discount" => decoder.required_into(&mut discount)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut discount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2003,18 +2507,35 @@ impl stripe_core::Decode for LineItemsTaxAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("rate"),
+            stripe_core::decode::Key::new("taxability_reason"),
+            stripe_core::decode::Key::new("taxable_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "rate" => 1,
+                "taxability_reason" => 2,
+                "taxable_amount" => 3,
+                _ => 4,
+            }
+        }
         let mut amount = None;
         let mut rate = None;
         let mut taxability_reason = None;
         let mut taxable_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "rate" => decoder.required_into(&mut rate)?,
-                "taxability_reason" => decoder.optional_into(&mut taxability_reason)?,
-                "taxable_amount" => decoder.optional_into(&mut taxable_amount)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut rate)?,
+                2 => decoder.optional_into(&mut taxability_reason)?,
+                3 => decoder.optional_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2061,16 +2582,31 @@ impl stripe_core::Decode for LinkedAccountOptionsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("permissions"),
+            stripe_core::decode::Key::new("prefetch"),
+            stripe_core::decode::Key::new("return_url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "permissions" => 0,
+                "prefetch" => 1,
+                "return_url" => 2,
+                _ => 3,
+            }
+        }
         let mut permissions = None;
         let mut prefetch = None;
         let mut return_url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "permissions" => decoder.optional_into(&mut permissions)?,
-                "prefetch" => decoder.optional_into(&mut prefetch)?,
-                "return_url" => decoder.optional_into(&mut return_url)?,
+                0 => decoder.optional_into(&mut permissions)?,
+                1 => decoder.optional_into(&mut prefetch)?,
+                2 => decoder.optional_into(&mut return_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2110,18 +2646,31 @@ for PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("hosted_instructions_url"),
+            stripe_core::decode::Key::new("mobile_auth_url"),
+            stripe_core::decode::Key::new("qr_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "hosted_instructions_url" => 0,
+                "mobile_auth_url" => 1,
+                "qr_code" => 2,
+                _ => 3,
+            }
+        }
         let mut hosted_instructions_url = None;
         let mut mobile_auth_url = None;
         let mut qr_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "hosted_instructions_url" => {
-                    decoder.required_into(&mut hosted_instructions_url)?
-                }
-                "mobile_auth_url" => decoder.required_into(&mut mobile_auth_url)?,
-                "qr_code" => decoder.required_into(&mut qr_code)?,
+                0 => decoder.required_into(&mut hosted_instructions_url)?,
+                1 => decoder.required_into(&mut mobile_auth_url)?,
+                2 => decoder.required_into(&mut qr_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2173,16 +2722,31 @@ impl stripe_core::Decode for PaymentIntentNextActionCashappQrCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("image_url_png"),
+            stripe_core::decode::Key::new("image_url_svg"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_at" => 0,
+                "image_url_png" => 1,
+                "image_url_svg" => 2,
+                _ => 3,
+            }
+        }
         let mut expires_at = None;
         let mut image_url_png = None;
         let mut image_url_svg = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "image_url_png" => decoder.required_into(&mut image_url_png)?,
-                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
+                0 => decoder.required_into(&mut expires_at)?,
+                1 => decoder.required_into(&mut image_url_png)?,
+                2 => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2236,18 +2800,31 @@ impl stripe_core::Decode for PaymentMethodDetailsCardChecks {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address_line1_check"),
+            stripe_core::decode::Key::new("address_postal_code_check"),
+            stripe_core::decode::Key::new("cvc_check"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address_line1_check" => 0,
+                "address_postal_code_check" => 1,
+                "cvc_check" => 2,
+                _ => 3,
+            }
+        }
         let mut address_line1_check = None;
         let mut address_postal_code_check = None;
         let mut cvc_check = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address_line1_check" => decoder.optional_into(&mut address_line1_check)?,
-                "address_postal_code_check" => {
-                    decoder.optional_into(&mut address_postal_code_check)?
-                }
-                "cvc_check" => decoder.optional_into(&mut cvc_check)?,
+                0 => decoder.optional_into(&mut address_line1_check)?,
+                1 => decoder.optional_into(&mut address_postal_code_check)?,
+                2 => decoder.optional_into(&mut cvc_check)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2291,16 +2868,31 @@ impl stripe_core::Decode for PaymentMethodDetailsCardInstallmentsPlan {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("count"),
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "count" => 0,
+                "interval" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut count = None;
         let mut interval = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "count" => decoder.optional_into(&mut count)?,
-                "interval" => decoder.optional_into(&mut interval)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut count)?,
+                1 => decoder.optional_into(&mut interval)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2384,6 +2976,103 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_authorized"),
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("capture_before"),
+            stripe_core::decode::Key::new("cardholder_name"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("emv_auth_data"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("generated_card"),
+            stripe_core::decode::Key::new("incremental_authorization_supported"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("overcapture_supported"),
+            stripe_core::decode::Key::new("read_method"),
+            stripe_core::decode::Key::new("receipt"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 18] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 1,
+                        "last4" => 12,
+                        _ => 17,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 4,
+                        "funding" => 9,
+                        "network" => 13,
+                        "receipt" => 16,
+                        _ => 17,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 7,
+                        _ => 17,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 6,
+                        _ => 17,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 8,
+                        "read_method" => 15,
+                        _ => 17,
+                    }
+                }
+                13 => {
+                    match key {
+                        "emv_auth_data" => 5,
+                        _ => 17,
+                    }
+                }
+                14 => {
+                    match key {
+                        "capture_before" => 2,
+                        "generated_card" => 10,
+                        _ => 17,
+                    }
+                }
+                15 => {
+                    match key {
+                        "cardholder_name" => 3,
+                        _ => 17,
+                    }
+                }
+                17 => {
+                    match key {
+                        "amount_authorized" => 0,
+                        _ => 17,
+                    }
+                }
+                21 => {
+                    match key {
+                        "overcapture_supported" => 14,
+                        _ => 17,
+                    }
+                }
+                35 => {
+                    match key {
+                        "incremental_authorization_supported" => 11,
+                        _ => 17,
+                    }
+                }
+                _ => 17,
+            }
+        }
         let mut amount_authorized = None;
         let mut brand = None;
         let mut capture_before = None;
@@ -2402,88 +3091,27 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
         let mut read_method = None;
         let mut receipt = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        "network" => decoder.optional_into(&mut network)?,
-                        "receipt" => decoder.optional_into(&mut receipt)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        "read_method" => decoder.optional_into(&mut read_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "emv_auth_data" => decoder.optional_into(&mut emv_auth_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "capture_before" => decoder.optional_into(&mut capture_before)?,
-                        "generated_card" => decoder.optional_into(&mut generated_card)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "amount_authorized" => {
-                            decoder.optional_into(&mut amount_authorized)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "overcapture_supported" => {
-                            decoder.required_into(&mut overcapture_supported)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                35 => {
-                    match key {
-                        "incremental_authorization_supported" => {
-                            decoder
-                                .required_into(&mut incremental_authorization_supported)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut amount_authorized)?,
+                1 => decoder.optional_into(&mut brand)?,
+                2 => decoder.optional_into(&mut capture_before)?,
+                3 => decoder.optional_into(&mut cardholder_name)?,
+                4 => decoder.optional_into(&mut country)?,
+                5 => decoder.optional_into(&mut emv_auth_data)?,
+                6 => decoder.required_into(&mut exp_month)?,
+                7 => decoder.required_into(&mut exp_year)?,
+                8 => decoder.optional_into(&mut fingerprint)?,
+                9 => decoder.optional_into(&mut funding)?,
+                10 => decoder.optional_into(&mut generated_card)?,
+                11 => decoder.required_into(&mut incremental_authorization_supported)?,
+                12 => decoder.optional_into(&mut last4)?,
+                13 => decoder.optional_into(&mut network)?,
+                14 => decoder.required_into(&mut overcapture_supported)?,
+                15 => decoder.optional_into(&mut read_method)?,
+                16 => decoder.optional_into(&mut receipt)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2570,6 +3198,72 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("application_cryptogram"),
+            stripe_core::decode::Key::new("application_preferred_name"),
+            stripe_core::decode::Key::new("authorization_code"),
+            stripe_core::decode::Key::new("authorization_response_code"),
+            stripe_core::decode::Key::new("cardholder_verification_method"),
+            stripe_core::decode::Key::new("dedicated_file_name"),
+            stripe_core::decode::Key::new("terminal_verification_results"),
+            stripe_core::decode::Key::new("transaction_status_information"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                12 => {
+                    match key {
+                        "account_type" => 0,
+                        _ => 9,
+                    }
+                }
+                18 => {
+                    match key {
+                        "authorization_code" => 3,
+                        _ => 9,
+                    }
+                }
+                19 => {
+                    match key {
+                        "dedicated_file_name" => 6,
+                        _ => 9,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_cryptogram" => 1,
+                        _ => 9,
+                    }
+                }
+                26 => {
+                    match key {
+                        "application_preferred_name" => 2,
+                        _ => 9,
+                    }
+                }
+                27 => {
+                    match key {
+                        "authorization_response_code" => 4,
+                        _ => 9,
+                    }
+                }
+                29 => {
+                    match key {
+                        "terminal_verification_results" => 7,
+                        _ => 9,
+                    }
+                }
+                30 => {
+                    match key {
+                        "cardholder_verification_method" => 5,
+                        "transaction_status_information" => 8,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut account_type = None;
         let mut application_cryptogram = None;
         let mut application_preferred_name = None;
@@ -2580,74 +3274,19 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
         let mut terminal_verification_results = None;
         let mut transaction_status_information = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                12 => {
-                    match key {
-                        "account_type" => decoder.optional_into(&mut account_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "authorization_code" => {
-                            decoder.optional_into(&mut authorization_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "dedicated_file_name" => {
-                            decoder.optional_into(&mut dedicated_file_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_cryptogram" => {
-                            decoder.optional_into(&mut application_cryptogram)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "application_preferred_name" => {
-                            decoder.optional_into(&mut application_preferred_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "authorization_response_code" => {
-                            decoder.optional_into(&mut authorization_response_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "terminal_verification_results" => {
-                            decoder.optional_into(&mut terminal_verification_results)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                30 => {
-                    match key {
-                        "cardholder_verification_method" => {
-                            decoder.optional_into(&mut cardholder_verification_method)?
-                        }
-                        "transaction_status_information" => {
-                            decoder.optional_into(&mut transaction_status_information)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account_type)?,
+                1 => decoder.optional_into(&mut application_cryptogram)?,
+                2 => decoder.optional_into(&mut application_preferred_name)?,
+                3 => decoder.optional_into(&mut authorization_code)?,
+                4 => decoder.optional_into(&mut authorization_response_code)?,
+                5 => decoder.optional_into(&mut cardholder_verification_method)?,
+                6 => decoder.optional_into(&mut dedicated_file_name)?,
+                7 => decoder.optional_into(&mut terminal_verification_results)?,
+                8 => decoder.optional_into(&mut transaction_status_information)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2693,12 +3332,23 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalanceEuBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                _ => 1,
+            }
+        }
         let mut country = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.required_into(&mut country)?,
+                0 => decoder.required_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2732,12 +3382,23 @@ impl stripe_core::Decode for RadarRadarOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("session"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "session" => 0,
+                _ => 1,
+            }
+        }
         let mut session = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "session" => decoder.optional_into(&mut session)?,
+                0 => decoder.optional_into(&mut session)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2780,20 +3441,39 @@ impl stripe_core::Decode for Shipping {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("carrier"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("phone"),
+            stripe_core::decode::Key::new("tracking_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "carrier" => 1,
+                "name" => 2,
+                "phone" => 3,
+                "tracking_number" => 4,
+                _ => 5,
+            }
+        }
         let mut address = None;
         let mut carrier = None;
         let mut name = None;
         let mut phone = None;
         let mut tracking_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.optional_into(&mut address)?,
-                "carrier" => decoder.optional_into(&mut carrier)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "phone" => decoder.optional_into(&mut phone)?,
-                "tracking_number" => decoder.optional_into(&mut tracking_number)?,
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut carrier)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut phone)?,
+                4 => decoder.optional_into(&mut tracking_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2835,16 +3515,27 @@ impl stripe_core::Decode for SubscriptionBillingThresholds {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_gte"),
+            stripe_core::decode::Key::new("reset_billing_cycle_anchor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_gte" => 0,
+                "reset_billing_cycle_anchor" => 1,
+                _ => 2,
+            }
+        }
         let mut amount_gte = None;
         let mut reset_billing_cycle_anchor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_gte" => decoder.optional_into(&mut amount_gte)?,
-                "reset_billing_cycle_anchor" => {
-                    decoder.optional_into(&mut reset_billing_cycle_anchor)?
-                }
+                0 => decoder.optional_into(&mut amount_gte)?,
+                1 => decoder.optional_into(&mut reset_billing_cycle_anchor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2880,12 +3571,23 @@ impl stripe_core::Decode for SubscriptionItemBillingThresholds {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("usage_gte"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "usage_gte" => 0,
+                _ => 1,
+            }
+        }
         let mut usage_gte = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "usage_gte" => decoder.optional_into(&mut usage_gte)?,
+                0 => decoder.optional_into(&mut usage_gte)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2921,14 +3623,27 @@ impl stripe_core::Decode for SubscriptionTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_percent"),
+            stripe_core::decode::Key::new("destination"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_percent" => 0,
+                "destination" => 1,
+                _ => 2,
+            }
+        }
         let mut amount_percent = None;
         let mut destination = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_percent" => decoder.optional_into(&mut amount_percent)?,
-                "destination" => decoder.required_into(&mut destination)?,
+                0 => decoder.optional_into(&mut amount_percent)?,
+                1 => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

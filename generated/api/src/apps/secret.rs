@@ -52,6 +52,67 @@ impl stripe_core::Decode for Secret {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("deleted"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payload"),
+            stripe_core::decode::Key::new("scope"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 3,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 5,
+                        _ => 9,
+                    }
+                }
+                5 => {
+                    match key {
+                        "scope" => 8,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        "deleted" => 1,
+                        "payload" => 7,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 4,
+                        _ => 9,
+                    }
+                }
+                10 => {
+                    match key {
+                        "expires_at" => 2,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut created = None;
         let mut deleted = None;
         let mut expires_at = None;
@@ -62,53 +123,19 @@ impl stripe_core::Decode for Secret {
         let mut payload = None;
         let mut scope = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "scope" => decoder.required_into(&mut scope)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "apps.secret")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "deleted" => decoder.optional_into(&mut deleted)?,
-                        "payload" => decoder.optional_into(&mut payload)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "expires_at" => decoder.optional_into(&mut expires_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.optional_into(&mut deleted)?,
+                2 => decoder.optional_into(&mut expires_at)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.required_into(&mut name)?,
+                6 => decoder.object_name_into(&mut object, "apps.secret")?,
+                7 => decoder.optional_into(&mut payload)?,
+                8 => decoder.required_into(&mut scope)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -159,14 +186,27 @@ impl stripe_core::Decode for SecretServiceResourceScope {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("user"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "type" => 0,
+                "user" => 1,
+                _ => 2,
+            }
+        }
         let mut type_ = None;
         let mut user = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "type" => decoder.required_into(&mut type_)?,
-                "user" => decoder.optional_into(&mut user)?,
+                0 => decoder.required_into(&mut type_)?,
+                1 => decoder.optional_into(&mut user)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

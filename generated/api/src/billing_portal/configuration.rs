@@ -55,6 +55,80 @@ impl stripe_core::Decode for Configuration {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("business_profile"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("default_return_url"),
+            stripe_core::decode::Key::new("features"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("is_default"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("login_page"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("updated"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 6,
+                        _ => 13,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "object" => 11,
+                        _ => 13,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        "updated" => 12,
+                        _ => 13,
+                    }
+                }
+                8 => {
+                    match key {
+                        "features" => 5,
+                        "livemode" => 8,
+                        "metadata" => 10,
+                        _ => 13,
+                    }
+                }
+                10 => {
+                    match key {
+                        "is_default" => 7,
+                        "login_page" => 9,
+                        _ => 13,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 1,
+                        _ => 13,
+                    }
+                }
+                16 => {
+                    match key {
+                        "business_profile" => 2,
+                        _ => 13,
+                    }
+                }
+                18 => {
+                    match key {
+                        "default_return_url" => 4,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut active = None;
         let mut application = None;
         let mut business_profile = None;
@@ -69,72 +143,26 @@ impl stripe_core::Decode for Configuration {
         let mut object: Option<()> = None;
         let mut updated = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "billing_portal.configuration",
-                                )?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "updated" => decoder.required_into(&mut updated)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "features" => decoder.required_into(&mut features)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "is_default" => decoder.required_into(&mut is_default)?,
-                        "login_page" => decoder.required_into(&mut login_page)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.optional_into(&mut application)?,
+                2 => decoder.required_into(&mut business_profile)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.optional_into(&mut default_return_url)?,
+                5 => decoder.required_into(&mut features)?,
+                6 => decoder.required_into(&mut id)?,
+                7 => decoder.required_into(&mut is_default)?,
+                8 => decoder.required_into(&mut livemode)?,
+                9 => decoder.required_into(&mut login_page)?,
+                10 => decoder.optional_into(&mut metadata)?,
                 11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder
+                        .object_name_into(&mut object, "billing_portal.configuration")?
                 }
-                16 => {
-                    match key {
-                        "business_profile" => {
-                            decoder.required_into(&mut business_profile)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "default_return_url" => {
-                            decoder.optional_into(&mut default_return_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                12 => decoder.required_into(&mut updated)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -200,18 +228,31 @@ impl stripe_core::Decode for PortalBusinessProfile {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("headline"),
+            stripe_core::decode::Key::new("privacy_policy_url"),
+            stripe_core::decode::Key::new("terms_of_service_url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "headline" => 0,
+                "privacy_policy_url" => 1,
+                "terms_of_service_url" => 2,
+                _ => 3,
+            }
+        }
         let mut headline = None;
         let mut privacy_policy_url = None;
         let mut terms_of_service_url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "headline" => decoder.optional_into(&mut headline)?,
-                "privacy_policy_url" => decoder.optional_into(&mut privacy_policy_url)?,
-                "terms_of_service_url" => {
-                    decoder.optional_into(&mut terms_of_service_url)?
-                }
+                0 => decoder.optional_into(&mut headline)?,
+                1 => decoder.optional_into(&mut privacy_policy_url)?,
+                2 => decoder.optional_into(&mut terms_of_service_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -249,14 +290,27 @@ impl stripe_core::Decode for PortalCustomerUpdate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allowed_updates"),
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allowed_updates" => 0,
+                "enabled" => 1,
+                _ => 2,
+            }
+        }
         let mut allowed_updates = None;
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allowed_updates" => decoder.required_into(&mut allowed_updates)?,
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut allowed_updates)?,
+                1 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -302,6 +356,26 @@ impl stripe_core::Decode for PortalFeatures {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("customer_update"),
+            stripe_core::decode::Key::new("invoice_history"),
+            stripe_core::decode::Key::new("payment_method_update"),
+            stripe_core::decode::Key::new("subscription_cancel"),
+            stripe_core::decode::Key::new("subscription_pause"),
+            stripe_core::decode::Key::new("subscription_update"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "customer_update" => 0,
+                "invoice_history" => 1,
+                "payment_method_update" => 2,
+                "subscription_cancel" => 3,
+                "subscription_pause" => 4,
+                "subscription_update" => 5,
+                _ => 6,
+            }
+        }
         let mut customer_update = None;
         let mut invoice_history = None;
         let mut payment_method_update = None;
@@ -309,17 +383,16 @@ impl stripe_core::Decode for PortalFeatures {
         let mut subscription_pause = None;
         let mut subscription_update = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "customer_update" => decoder.required_into(&mut customer_update)?,
-                "invoice_history" => decoder.required_into(&mut invoice_history)?,
-                "payment_method_update" => {
-                    decoder.required_into(&mut payment_method_update)?
-                }
-                "subscription_cancel" => decoder.required_into(&mut subscription_cancel)?,
-                "subscription_pause" => decoder.optional_into(&mut subscription_pause)?,
-                "subscription_update" => decoder.required_into(&mut subscription_update)?,
+                0 => decoder.required_into(&mut customer_update)?,
+                1 => decoder.required_into(&mut invoice_history)?,
+                2 => decoder.required_into(&mut payment_method_update)?,
+                3 => decoder.required_into(&mut subscription_cancel)?,
+                4 => decoder.optional_into(&mut subscription_pause)?,
+                5 => decoder.required_into(&mut subscription_update)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -383,12 +456,23 @@ impl stripe_core::Decode for PortalInvoiceList {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -425,14 +509,27 @@ impl stripe_core::Decode for PortalLoginPage {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "url" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "url" => decoder.optional_into(&mut url)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -464,12 +561,23 @@ impl stripe_core::Decode for PortalPaymentMethodUpdate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -506,18 +614,35 @@ impl stripe_core::Decode for PortalSubscriptionCancel {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("mode"),
+            stripe_core::decode::Key::new("proration_behavior"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "cancellation_reason" => 0,
+                "enabled" => 1,
+                "mode" => 2,
+                "proration_behavior" => 3,
+                _ => 4,
+            }
+        }
         let mut cancellation_reason = None;
         let mut enabled = None;
         let mut mode = None;
         let mut proration_behavior = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "cancellation_reason" => decoder.required_into(&mut cancellation_reason)?,
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "mode" => decoder.required_into(&mut mode)?,
-                "proration_behavior" => decoder.required_into(&mut proration_behavior)?,
+                0 => decoder.required_into(&mut cancellation_reason)?,
+                1 => decoder.required_into(&mut enabled)?,
+                2 => decoder.required_into(&mut mode)?,
+                3 => decoder.required_into(&mut proration_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -568,14 +693,27 @@ impl stripe_core::Decode for PortalSubscriptionCancellationReason {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("options"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "options" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "options" => decoder.required_into(&mut options)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.required_into(&mut options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -608,12 +746,23 @@ impl stripe_core::Decode for PortalSubscriptionPause {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -652,20 +801,35 @@ impl stripe_core::Decode for PortalSubscriptionUpdate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("default_allowed_updates"),
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("products"),
+            stripe_core::decode::Key::new("proration_behavior"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "default_allowed_updates" => 0,
+                "enabled" => 1,
+                "products" => 2,
+                "proration_behavior" => 3,
+                _ => 4,
+            }
+        }
         let mut default_allowed_updates = None;
         let mut enabled = None;
         let mut products = None;
         let mut proration_behavior = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "default_allowed_updates" => {
-                    decoder.required_into(&mut default_allowed_updates)?
-                }
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "products" => decoder.optional_into(&mut products)?,
-                "proration_behavior" => decoder.required_into(&mut proration_behavior)?,
+                0 => decoder.required_into(&mut default_allowed_updates)?,
+                1 => decoder.required_into(&mut enabled)?,
+                2 => decoder.optional_into(&mut products)?,
+                3 => decoder.required_into(&mut proration_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -715,14 +879,27 @@ impl stripe_core::Decode for PortalSubscriptionUpdateProduct {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("prices"),
+            stripe_core::decode::Key::new("product"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "prices" => 0,
+                "product" => 1,
+                _ => 2,
+            }
+        }
         let mut prices = None;
         let mut product = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "prices" => decoder.required_into(&mut prices)?,
-                "product" => decoder.required_into(&mut product)?,
+                0 => decoder.required_into(&mut prices)?,
+                1 => decoder.required_into(&mut product)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -63,6 +63,81 @@ impl stripe_core::Decode for Session {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("configuration"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("flow"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("locale"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("return_url"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 11,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 10,
+                        _ => 11,
+                    }
+                }
+                4 => {
+                    match key {
+                        "flow" => 3,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "locale" => 6,
+                        "object" => 7,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 2,
+                        "livemode" => 5,
+                        _ => 11,
+                    }
+                }
+                10 => {
+                    match key {
+                        "return_url" => 9,
+                        _ => 11,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 8,
+                        _ => 11,
+                    }
+                }
+                13 => {
+                    match key {
+                        "configuration" => 0,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut configuration = None;
         let mut created = None;
         let mut customer = None;
@@ -75,68 +150,21 @@ impl stripe_core::Decode for Session {
         let mut return_url = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.required_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "flow" => decoder.optional_into(&mut flow)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "locale" => decoder.optional_into(&mut locale)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "billing_portal.session")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.required_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "return_url" => decoder.optional_into(&mut return_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "configuration" => decoder.required_into(&mut configuration)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut configuration)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut customer)?,
+                3 => decoder.optional_into(&mut flow)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.optional_into(&mut locale)?,
+                7 => decoder.object_name_into(&mut object, "billing_portal.session")?,
+                8 => decoder.optional_into(&mut on_behalf_of)?,
+                9 => decoder.optional_into(&mut return_url)?,
+                10 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -191,12 +219,23 @@ impl stripe_core::Decode for PortalFlowsAfterCompletionHostedConfirmation {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom_message"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom_message" => 0,
+                _ => 1,
+            }
+        }
         let mut custom_message = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom_message" => decoder.optional_into(&mut custom_message)?,
+                0 => decoder.optional_into(&mut custom_message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -227,12 +266,23 @@ impl stripe_core::Decode for PortalFlowsAfterCompletionRedirect {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("return_url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "return_url" => 0,
+                _ => 1,
+            }
+        }
         let mut return_url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "return_url" => decoder.required_into(&mut return_url)?,
+                0 => decoder.required_into(&mut return_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -264,12 +314,23 @@ impl stripe_core::Decode for PortalFlowsCouponOffer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("coupon"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "coupon" => 0,
+                _ => 1,
+            }
+        }
         let mut coupon = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "coupon" => decoder.required_into(&mut coupon)?,
+                0 => decoder.required_into(&mut coupon)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -312,22 +373,39 @@ impl stripe_core::Decode for PortalFlowsFlow {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("after_completion"),
+            stripe_core::decode::Key::new("subscription_cancel"),
+            stripe_core::decode::Key::new("subscription_update"),
+            stripe_core::decode::Key::new("subscription_update_confirm"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "after_completion" => 0,
+                "subscription_cancel" => 1,
+                "subscription_update" => 2,
+                "subscription_update_confirm" => 3,
+                "type" => 4,
+                _ => 5,
+            }
+        }
         let mut after_completion = None;
         let mut subscription_cancel = None;
         let mut subscription_update = None;
         let mut subscription_update_confirm = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "after_completion" => decoder.required_into(&mut after_completion)?,
-                "subscription_cancel" => decoder.optional_into(&mut subscription_cancel)?,
-                "subscription_update" => decoder.optional_into(&mut subscription_update)?,
-                "subscription_update_confirm" => {
-                    decoder.optional_into(&mut subscription_update_confirm)?
-                }
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.required_into(&mut after_completion)?,
+                1 => decoder.optional_into(&mut subscription_cancel)?,
+                2 => decoder.optional_into(&mut subscription_update)?,
+                3 => decoder.optional_into(&mut subscription_update_confirm)?,
+                4 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -378,16 +456,31 @@ impl stripe_core::Decode for PortalFlowsFlowAfterCompletion {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("hosted_confirmation"),
+            stripe_core::decode::Key::new("redirect"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "hosted_confirmation" => 0,
+                "redirect" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut hosted_confirmation = None;
         let mut redirect = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "hosted_confirmation" => decoder.optional_into(&mut hosted_confirmation)?,
-                "redirect" => decoder.optional_into(&mut redirect)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut hosted_confirmation)?,
+                1 => decoder.optional_into(&mut redirect)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -427,14 +520,27 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionCancel {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("retention"),
+            stripe_core::decode::Key::new("subscription"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "retention" => 0,
+                "subscription" => 1,
+                _ => 2,
+            }
+        }
         let mut retention = None;
         let mut subscription = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "retention" => decoder.optional_into(&mut retention)?,
-                "subscription" => decoder.required_into(&mut subscription)?,
+                0 => decoder.optional_into(&mut retention)?,
+                1 => decoder.required_into(&mut subscription)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -474,12 +580,23 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("subscription"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "subscription" => 0,
+                _ => 1,
+            }
+        }
         let mut subscription = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "subscription" => decoder.required_into(&mut subscription)?,
+                0 => decoder.required_into(&mut subscription)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -520,16 +637,31 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdateConfirm {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("items"),
+            stripe_core::decode::Key::new("subscription"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "discounts" => 0,
+                "items" => 1,
+                "subscription" => 2,
+                _ => 3,
+            }
+        }
         let mut discounts = None;
         let mut items = None;
         let mut subscription = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "discounts" => decoder.optional_into(&mut discounts)?,
-                "items" => decoder.required_into(&mut items)?,
-                "subscription" => decoder.required_into(&mut subscription)?,
+                0 => decoder.optional_into(&mut discounts)?,
+                1 => decoder.required_into(&mut items)?,
+                2 => decoder.required_into(&mut subscription)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -575,14 +707,27 @@ impl stripe_core::Decode for PortalFlowsRetention {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("coupon_offer"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "coupon_offer" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut coupon_offer = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "coupon_offer" => decoder.optional_into(&mut coupon_offer)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut coupon_offer)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -618,14 +763,27 @@ impl stripe_core::Decode for PortalFlowsSubscriptionUpdateConfirmDiscount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("coupon"),
+            stripe_core::decode::Key::new("promotion_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "coupon" => 0,
+                "promotion_code" => 1,
+                _ => 2,
+            }
+        }
         let mut coupon = None;
         let mut promotion_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "coupon" => decoder.optional_into(&mut coupon)?,
-                "promotion_code" => decoder.optional_into(&mut promotion_code)?,
+                0 => decoder.optional_into(&mut coupon)?,
+                1 => decoder.optional_into(&mut promotion_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -674,16 +832,31 @@ impl stripe_core::Decode for PortalFlowsSubscriptionUpdateConfirmItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("price"),
+            stripe_core::decode::Key::new("quantity"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "price" => 1,
+                "quantity" => 2,
+                _ => 3,
+            }
+        }
         let mut id = None;
         let mut price = None;
         let mut quantity = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.optional_into(&mut id)?,
-                "price" => decoder.optional_into(&mut price)?,
-                "quantity" => decoder.optional_into(&mut quantity)?,
+                0 => decoder.optional_into(&mut id)?,
+                1 => decoder.optional_into(&mut price)?,
+                2 => decoder.optional_into(&mut quantity)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -189,6 +189,227 @@ impl stripe_core::Decode for Session {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("after_expiration"),
+            stripe_core::decode::Key::new("allow_promotion_codes"),
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("billing_address_collection"),
+            stripe_core::decode::Key::new("cancel_url"),
+            stripe_core::decode::Key::new("client_reference_id"),
+            stripe_core::decode::Key::new("consent"),
+            stripe_core::decode::Key::new("consent_collection"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("currency_conversion"),
+            stripe_core::decode::Key::new("custom_fields"),
+            stripe_core::decode::Key::new("custom_text"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("customer_creation"),
+            stripe_core::decode::Key::new("customer_details"),
+            stripe_core::decode::Key::new("customer_email"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("invoice_creation"),
+            stripe_core::decode::Key::new("line_items"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("locale"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("mode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("payment_link"),
+            stripe_core::decode::Key::new("payment_method_collection"),
+            stripe_core::decode::Key::new("payment_method_options"),
+            stripe_core::decode::Key::new("payment_method_types"),
+            stripe_core::decode::Key::new("payment_status"),
+            stripe_core::decode::Key::new("phone_number_collection"),
+            stripe_core::decode::Key::new("recovered_from"),
+            stripe_core::decode::Key::new("setup_intent"),
+            stripe_core::decode::Key::new("shipping_address_collection"),
+            stripe_core::decode::Key::new("shipping_cost"),
+            stripe_core::decode::Key::new("shipping_details"),
+            stripe_core::decode::Key::new("shipping_options"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("submit_type"),
+            stripe_core::decode::Key::new("subscription"),
+            stripe_core::decode::Key::new("success_url"),
+            stripe_core::decode::Key::new("tax_id_collection"),
+            stripe_core::decode::Key::new("total_details"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 50] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 20,
+                        _ => 49,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 48,
+                        _ => 49,
+                    }
+                }
+                4 => {
+                    match key {
+                        "mode" => 27,
+                        _ => 49,
+                    }
+                }
+                6 => {
+                    match key {
+                        "locale" => 25,
+                        "object" => 28,
+                        "status" => 42,
+                        _ => 49,
+                    }
+                }
+                7 => {
+                    match key {
+                        "consent" => 8,
+                        "created" => 10,
+                        "invoice" => 21,
+                        _ => 49,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 11,
+                        "customer" => 15,
+                        "livemode" => 24,
+                        "metadata" => 26,
+                        _ => 49,
+                    }
+                }
+                10 => {
+                    match key {
+                        "cancel_url" => 6,
+                        "expires_at" => 19,
+                        "line_items" => 23,
+                        _ => 49,
+                    }
+                }
+                11 => {
+                    match key {
+                        "custom_text" => 14,
+                        "submit_type" => 43,
+                        "success_url" => 45,
+                        _ => 49,
+                    }
+                }
+                12 => {
+                    match key {
+                        "amount_total" => 3,
+                        "payment_link" => 30,
+                        "setup_intent" => 37,
+                        "subscription" => 44,
+                        _ => 49,
+                    }
+                }
+                13 => {
+                    match key {
+                        "automatic_tax" => 4,
+                        "custom_fields" => 13,
+                        "shipping_cost" => 39,
+                        "total_details" => 47,
+                        _ => 49,
+                    }
+                }
+                14 => {
+                    match key {
+                        "customer_email" => 18,
+                        "payment_intent" => 29,
+                        "payment_status" => 34,
+                        "recovered_from" => 36,
+                        _ => 49,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_subtotal" => 2,
+                        _ => 49,
+                    }
+                }
+                16 => {
+                    match key {
+                        "after_expiration" => 0,
+                        "customer_details" => 17,
+                        "invoice_creation" => 22,
+                        "shipping_details" => 40,
+                        "shipping_options" => 41,
+                        _ => 49,
+                    }
+                }
+                17 => {
+                    match key {
+                        "customer_creation" => 16,
+                        "tax_id_collection" => 46,
+                        _ => 49,
+                    }
+                }
+                18 => {
+                    match key {
+                        "consent_collection" => 9,
+                        _ => 49,
+                    }
+                }
+                19 => {
+                    match key {
+                        "client_reference_id" => 7,
+                        "currency_conversion" => 12,
+                        _ => 49,
+                    }
+                }
+                20 => {
+                    match key {
+                        "payment_method_types" => 33,
+                        _ => 49,
+                    }
+                }
+                21 => {
+                    match key {
+                        "allow_promotion_codes" => 1,
+                        _ => 49,
+                    }
+                }
+                22 => {
+                    match key {
+                        "payment_method_options" => 32,
+                        _ => 49,
+                    }
+                }
+                23 => {
+                    match key {
+                        "phone_number_collection" => 35,
+                        _ => 49,
+                    }
+                }
+                25 => {
+                    match key {
+                        "payment_method_collection" => 31,
+                        _ => 49,
+                    }
+                }
+                26 => {
+                    match key {
+                        "billing_address_collection" => 5,
+                        _ => 49,
+                    }
+                }
+                27 => {
+                    match key {
+                        "shipping_address_collection" => 38,
+                        _ => 49,
+                    }
+                }
+                _ => 49,
+            }
+        }
         let mut after_expiration = None;
         let mut allow_promotion_codes = None;
         let mut amount_subtotal = None;
@@ -239,209 +460,59 @@ impl stripe_core::Decode for Session {
         let mut total_details = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.optional_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "mode" => decoder.required_into(&mut mode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "locale" => decoder.optional_into(&mut locale)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "checkout.session")?
-                        }
-                        "status" => decoder.optional_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "consent" => decoder.optional_into(&mut consent)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        "invoice" => decoder.optional_into(&mut invoice)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.optional_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "cancel_url" => decoder.optional_into(&mut cancel_url)?,
-                        "expires_at" => decoder.required_into(&mut expires_at)?,
-                        "line_items" => decoder.optional_into(&mut line_items)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "custom_text" => decoder.required_into(&mut custom_text)?,
-                        "submit_type" => decoder.optional_into(&mut submit_type)?,
-                        "success_url" => decoder.optional_into(&mut success_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "amount_total" => decoder.optional_into(&mut amount_total)?,
-                        "payment_link" => decoder.optional_into(&mut payment_link)?,
-                        "setup_intent" => decoder.optional_into(&mut setup_intent)?,
-                        "subscription" => decoder.optional_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
-                        "custom_fields" => decoder.required_into(&mut custom_fields)?,
-                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
-                        "total_details" => decoder.optional_into(&mut total_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "customer_email" => decoder.optional_into(&mut customer_email)?,
-                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                        "payment_status" => decoder.required_into(&mut payment_status)?,
-                        "recovered_from" => decoder.optional_into(&mut recovered_from)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_subtotal" => decoder.optional_into(&mut amount_subtotal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "after_expiration" => {
-                            decoder.optional_into(&mut after_expiration)?
-                        }
-                        "customer_details" => {
-                            decoder.optional_into(&mut customer_details)?
-                        }
-                        "invoice_creation" => {
-                            decoder.optional_into(&mut invoice_creation)?
-                        }
-                        "shipping_details" => {
-                            decoder.optional_into(&mut shipping_details)?
-                        }
-                        "shipping_options" => {
-                            decoder.required_into(&mut shipping_options)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "customer_creation" => {
-                            decoder.optional_into(&mut customer_creation)?
-                        }
-                        "tax_id_collection" => {
-                            decoder.optional_into(&mut tax_id_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "consent_collection" => {
-                            decoder.optional_into(&mut consent_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "client_reference_id" => {
-                            decoder.optional_into(&mut client_reference_id)?
-                        }
-                        "currency_conversion" => {
-                            decoder.optional_into(&mut currency_conversion)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "payment_method_types" => {
-                            decoder.required_into(&mut payment_method_types)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "allow_promotion_codes" => {
-                            decoder.optional_into(&mut allow_promotion_codes)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "payment_method_options" => {
-                            decoder.optional_into(&mut payment_method_options)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "phone_number_collection" => {
-                            decoder.optional_into(&mut phone_number_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "payment_method_collection" => {
-                            decoder.optional_into(&mut payment_method_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "billing_address_collection" => {
-                            decoder.optional_into(&mut billing_address_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "shipping_address_collection" => {
-                            decoder.optional_into(&mut shipping_address_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut after_expiration)?,
+                1 => decoder.optional_into(&mut allow_promotion_codes)?,
+                2 => decoder.optional_into(&mut amount_subtotal)?,
+                3 => decoder.optional_into(&mut amount_total)?,
+                4 => decoder.required_into(&mut automatic_tax)?,
+                5 => decoder.optional_into(&mut billing_address_collection)?,
+                6 => decoder.optional_into(&mut cancel_url)?,
+                7 => decoder.optional_into(&mut client_reference_id)?,
+                8 => decoder.optional_into(&mut consent)?,
+                9 => decoder.optional_into(&mut consent_collection)?,
+                10 => decoder.required_into(&mut created)?,
+                11 => decoder.optional_into(&mut currency)?,
+                12 => decoder.optional_into(&mut currency_conversion)?,
+                13 => decoder.required_into(&mut custom_fields)?,
+                14 => decoder.required_into(&mut custom_text)?,
+                15 => decoder.optional_into(&mut customer)?,
+                16 => decoder.optional_into(&mut customer_creation)?,
+                17 => decoder.optional_into(&mut customer_details)?,
+                18 => decoder.optional_into(&mut customer_email)?,
+                19 => decoder.required_into(&mut expires_at)?,
+                20 => decoder.required_into(&mut id)?,
+                21 => decoder.optional_into(&mut invoice)?,
+                22 => decoder.optional_into(&mut invoice_creation)?,
+                23 => decoder.optional_into(&mut line_items)?,
+                24 => decoder.required_into(&mut livemode)?,
+                25 => decoder.optional_into(&mut locale)?,
+                26 => decoder.optional_into(&mut metadata)?,
+                27 => decoder.required_into(&mut mode)?,
+                28 => decoder.object_name_into(&mut object, "checkout.session")?,
+                29 => decoder.optional_into(&mut payment_intent)?,
+                30 => decoder.optional_into(&mut payment_link)?,
+                31 => decoder.optional_into(&mut payment_method_collection)?,
+                32 => decoder.optional_into(&mut payment_method_options)?,
+                33 => decoder.required_into(&mut payment_method_types)?,
+                34 => decoder.required_into(&mut payment_status)?,
+                35 => decoder.optional_into(&mut phone_number_collection)?,
+                36 => decoder.optional_into(&mut recovered_from)?,
+                37 => decoder.optional_into(&mut setup_intent)?,
+                38 => decoder.optional_into(&mut shipping_address_collection)?,
+                39 => decoder.optional_into(&mut shipping_cost)?,
+                40 => decoder.optional_into(&mut shipping_details)?,
+                41 => decoder.required_into(&mut shipping_options)?,
+                42 => decoder.optional_into(&mut status)?,
+                43 => decoder.optional_into(&mut submit_type)?,
+                44 => decoder.optional_into(&mut subscription)?,
+                45 => decoder.optional_into(&mut success_url)?,
+                46 => decoder.optional_into(&mut tax_id_collection)?,
+                47 => decoder.optional_into(&mut total_details)?,
+                48 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -571,22 +642,39 @@ impl stripe_core::Decode for CheckoutAcssDebitMandateOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom_mandate_url"),
+            stripe_core::decode::Key::new("default_for"),
+            stripe_core::decode::Key::new("interval_description"),
+            stripe_core::decode::Key::new("payment_schedule"),
+            stripe_core::decode::Key::new("transaction_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom_mandate_url" => 0,
+                "default_for" => 1,
+                "interval_description" => 2,
+                "payment_schedule" => 3,
+                "transaction_type" => 4,
+                _ => 5,
+            }
+        }
         let mut custom_mandate_url = None;
         let mut default_for = None;
         let mut interval_description = None;
         let mut payment_schedule = None;
         let mut transaction_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom_mandate_url" => decoder.optional_into(&mut custom_mandate_url)?,
-                "default_for" => decoder.optional_into(&mut default_for)?,
-                "interval_description" => {
-                    decoder.optional_into(&mut interval_description)?
-                }
-                "payment_schedule" => decoder.optional_into(&mut payment_schedule)?,
-                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
+                0 => decoder.optional_into(&mut custom_mandate_url)?,
+                1 => decoder.optional_into(&mut default_for)?,
+                2 => decoder.optional_into(&mut interval_description)?,
+                3 => decoder.optional_into(&mut payment_schedule)?,
+                4 => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -641,18 +729,35 @@ impl stripe_core::Decode for CheckoutAcssDebitPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "currency" => 0,
+                "mandate_options" => 1,
+                "setup_future_usage" => 2,
+                "verification_method" => 3,
+                _ => 4,
+            }
+        }
         let mut currency = None;
         let mut mandate_options = None;
         let mut setup_future_usage = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "currency" => decoder.optional_into(&mut currency)?,
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut currency)?,
+                1 => decoder.optional_into(&mut mandate_options)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
+                3 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -694,12 +799,23 @@ impl stripe_core::Decode for CheckoutAffirmPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -737,12 +853,23 @@ impl stripe_core::Decode for CheckoutAfterpayClearpayPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -778,12 +905,23 @@ impl stripe_core::Decode for CheckoutAlipayPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -821,12 +959,23 @@ impl stripe_core::Decode for CheckoutAuBecsDebitPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -864,12 +1013,23 @@ impl stripe_core::Decode for CheckoutBacsDebitPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -907,12 +1067,23 @@ impl stripe_core::Decode for CheckoutBancontactPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -950,14 +1121,27 @@ impl stripe_core::Decode for CheckoutBoletoPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after_days"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after_days" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut expires_after_days = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.required_into(&mut expires_after_days)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -998,12 +1182,23 @@ impl stripe_core::Decode for CheckoutCardInstallmentsOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.optional_into(&mut enabled)?,
+                0 => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1047,22 +1242,35 @@ impl stripe_core::Decode for CheckoutCardPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("installments"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("statement_descriptor_suffix_kana"),
+            stripe_core::decode::Key::new("statement_descriptor_suffix_kanji"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "installments" => 0,
+                "setup_future_usage" => 1,
+                "statement_descriptor_suffix_kana" => 2,
+                "statement_descriptor_suffix_kanji" => 3,
+                _ => 4,
+            }
+        }
         let mut installments = None;
         let mut setup_future_usage = None;
         let mut statement_descriptor_suffix_kana = None;
         let mut statement_descriptor_suffix_kanji = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "installments" => decoder.optional_into(&mut installments)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
-                "statement_descriptor_suffix_kana" => {
-                    decoder.optional_into(&mut statement_descriptor_suffix_kana)?
-                }
-                "statement_descriptor_suffix_kanji" => {
-                    decoder.optional_into(&mut statement_descriptor_suffix_kanji)?
-                }
+                0 => decoder.optional_into(&mut installments)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
+                2 => decoder.optional_into(&mut statement_descriptor_suffix_kana)?,
+                3 => decoder.optional_into(&mut statement_descriptor_suffix_kanji)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1104,12 +1312,23 @@ impl stripe_core::Decode for CheckoutCashappPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1153,18 +1372,31 @@ impl stripe_core::Decode for CheckoutCustomerBalanceBankTransferPaymentMethodOpt
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("eu_bank_transfer"),
+            stripe_core::decode::Key::new("requested_address_types"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "eu_bank_transfer" => 0,
+                "requested_address_types" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut eu_bank_transfer = None;
         let mut requested_address_types = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
-                "requested_address_types" => {
-                    decoder.optional_into(&mut requested_address_types)?
-                }
-                "type" => decoder.optional_into(&mut type_)?,
+                0 => decoder.optional_into(&mut eu_bank_transfer)?,
+                1 => decoder.optional_into(&mut requested_address_types)?,
+                2 => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1213,16 +1445,31 @@ impl stripe_core::Decode for CheckoutCustomerBalancePaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_transfer"),
+            stripe_core::decode::Key::new("funding_type"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_transfer" => 0,
+                "funding_type" => 1,
+                "setup_future_usage" => 2,
+                _ => 3,
+            }
+        }
         let mut bank_transfer = None;
         let mut funding_type = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_transfer" => decoder.optional_into(&mut bank_transfer)?,
-                "funding_type" => decoder.optional_into(&mut funding_type)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut bank_transfer)?,
+                1 => decoder.optional_into(&mut funding_type)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1263,12 +1510,23 @@ impl stripe_core::Decode for CheckoutEpsPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1304,12 +1562,23 @@ impl stripe_core::Decode for CheckoutFpxPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1345,12 +1614,23 @@ impl stripe_core::Decode for CheckoutGiropayPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1386,12 +1666,23 @@ impl stripe_core::Decode for CheckoutGrabPayPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1427,12 +1718,23 @@ impl stripe_core::Decode for CheckoutIdealPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1468,12 +1770,23 @@ impl stripe_core::Decode for CheckoutKlarnaPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1512,14 +1825,27 @@ impl stripe_core::Decode for CheckoutKonbiniPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after_days"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after_days" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut expires_after_days = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after_days" => decoder.optional_into(&mut expires_after_days)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut expires_after_days)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1559,12 +1885,23 @@ impl stripe_core::Decode for CheckoutLinkPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1602,14 +1939,27 @@ impl stripe_core::Decode for CheckoutOxxoPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after_days"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after_days" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut expires_after_days = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.required_into(&mut expires_after_days)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1654,12 +2004,23 @@ impl stripe_core::Decode for CheckoutP24PaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1695,12 +2056,23 @@ impl stripe_core::Decode for CheckoutPaynowPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1732,14 +2104,23 @@ impl stripe_core::Decode for CheckoutPixPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after_seconds"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after_seconds" => 0,
+                _ => 1,
+            }
+        }
         let mut expires_after_seconds = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after_seconds" => {
-                    decoder.optional_into(&mut expires_after_seconds)?
-                }
+                0 => decoder.optional_into(&mut expires_after_seconds)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1780,12 +2161,23 @@ impl stripe_core::Decode for CheckoutSepaDebitPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1866,6 +2258,116 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("affirm"),
+            stripe_core::decode::Key::new("afterpay_clearpay"),
+            stripe_core::decode::Key::new("alipay"),
+            stripe_core::decode::Key::new("au_becs_debit"),
+            stripe_core::decode::Key::new("bacs_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("boleto"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("cashapp"),
+            stripe_core::decode::Key::new("customer_balance"),
+            stripe_core::decode::Key::new("eps"),
+            stripe_core::decode::Key::new("fpx"),
+            stripe_core::decode::Key::new("giropay"),
+            stripe_core::decode::Key::new("grabpay"),
+            stripe_core::decode::Key::new("ideal"),
+            stripe_core::decode::Key::new("klarna"),
+            stripe_core::decode::Key::new("konbini"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("oxxo"),
+            stripe_core::decode::Key::new("p24"),
+            stripe_core::decode::Key::new("paynow"),
+            stripe_core::decode::Key::new("pix"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("sofort"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 27] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "eps" => 11,
+                        "fpx" => 12,
+                        "p24" => 20,
+                        "pix" => 22,
+                        _ => 26,
+                    }
+                }
+                4 => {
+                    match key {
+                        "card" => 8,
+                        "link" => 18,
+                        "oxxo" => 19,
+                        _ => 26,
+                    }
+                }
+                5 => {
+                    match key {
+                        "ideal" => 15,
+                        _ => 26,
+                    }
+                }
+                6 => {
+                    match key {
+                        "affirm" => 1,
+                        "alipay" => 3,
+                        "boleto" => 7,
+                        "klarna" => 16,
+                        "paynow" => 21,
+                        "sofort" => 24,
+                        _ => 26,
+                    }
+                }
+                7 => {
+                    match key {
+                        "cashapp" => 9,
+                        "giropay" => 13,
+                        "grabpay" => 14,
+                        "konbini" => 17,
+                        _ => 26,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 0,
+                        "bacs_debit" => 5,
+                        "bancontact" => 6,
+                        "sepa_debit" => 23,
+                        _ => 26,
+                    }
+                }
+                13 => {
+                    match key {
+                        "au_becs_debit" => 4,
+                        _ => 26,
+                    }
+                }
+                15 => {
+                    match key {
+                        "us_bank_account" => 25,
+                        _ => 26,
+                    }
+                }
+                16 => {
+                    match key {
+                        "customer_balance" => 10,
+                        _ => 26,
+                    }
+                }
+                17 => {
+                    match key {
+                        "afterpay_clearpay" => 2,
+                        _ => 26,
+                    }
+                }
+                _ => 26,
+            }
+        }
         let mut acss_debit = None;
         let mut affirm = None;
         let mut afterpay_clearpay = None;
@@ -1893,89 +2395,36 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
         let mut sofort = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "eps" => decoder.optional_into(&mut eps)?,
-                        "fpx" => decoder.optional_into(&mut fpx)?,
-                        "p24" => decoder.optional_into(&mut p24)?,
-                        "pix" => decoder.optional_into(&mut pix)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "card" => decoder.optional_into(&mut card)?,
-                        "link" => decoder.optional_into(&mut link)?,
-                        "oxxo" => decoder.optional_into(&mut oxxo)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "ideal" => decoder.optional_into(&mut ideal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "affirm" => decoder.optional_into(&mut affirm)?,
-                        "alipay" => decoder.optional_into(&mut alipay)?,
-                        "boleto" => decoder.optional_into(&mut boleto)?,
-                        "klarna" => decoder.optional_into(&mut klarna)?,
-                        "paynow" => decoder.optional_into(&mut paynow)?,
-                        "sofort" => decoder.optional_into(&mut sofort)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "cashapp" => decoder.optional_into(&mut cashapp)?,
-                        "giropay" => decoder.optional_into(&mut giropay)?,
-                        "grabpay" => decoder.optional_into(&mut grabpay)?,
-                        "konbini" => decoder.optional_into(&mut konbini)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
-                        "bancontact" => decoder.optional_into(&mut bancontact)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "customer_balance" => {
-                            decoder.optional_into(&mut customer_balance)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "afterpay_clearpay" => {
-                            decoder.optional_into(&mut afterpay_clearpay)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut affirm)?,
+                2 => decoder.optional_into(&mut afterpay_clearpay)?,
+                3 => decoder.optional_into(&mut alipay)?,
+                4 => decoder.optional_into(&mut au_becs_debit)?,
+                5 => decoder.optional_into(&mut bacs_debit)?,
+                6 => decoder.optional_into(&mut bancontact)?,
+                7 => decoder.optional_into(&mut boleto)?,
+                8 => decoder.optional_into(&mut card)?,
+                9 => decoder.optional_into(&mut cashapp)?,
+                10 => decoder.optional_into(&mut customer_balance)?,
+                11 => decoder.optional_into(&mut eps)?,
+                12 => decoder.optional_into(&mut fpx)?,
+                13 => decoder.optional_into(&mut giropay)?,
+                14 => decoder.optional_into(&mut grabpay)?,
+                15 => decoder.optional_into(&mut ideal)?,
+                16 => decoder.optional_into(&mut klarna)?,
+                17 => decoder.optional_into(&mut konbini)?,
+                18 => decoder.optional_into(&mut link)?,
+                19 => decoder.optional_into(&mut oxxo)?,
+                20 => decoder.optional_into(&mut p24)?,
+                21 => decoder.optional_into(&mut paynow)?,
+                22 => decoder.optional_into(&mut pix)?,
+                23 => decoder.optional_into(&mut sepa_debit)?,
+                24 => decoder.optional_into(&mut sofort)?,
+                25 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2039,12 +2488,23 @@ impl stripe_core::Decode for CheckoutSofortPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2089,18 +2549,31 @@ impl stripe_core::Decode for CheckoutUsBankAccountPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("financial_connections"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "financial_connections" => 0,
+                "setup_future_usage" => 1,
+                "verification_method" => 2,
+                _ => 3,
+            }
+        }
         let mut financial_connections = None;
         let mut setup_future_usage = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "financial_connections" => {
-                    decoder.optional_into(&mut financial_connections)?
-                }
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut financial_connections)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
+                2 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2137,12 +2610,23 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAfterExpiration {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("recovery"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "recovery" => 0,
+                _ => 1,
+            }
+        }
         let mut recovery = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "recovery" => decoder.optional_into(&mut recovery)?,
+                0 => decoder.optional_into(&mut recovery)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2183,20 +2667,35 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAfterExpirationRecovery 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allow_promotion_codes"),
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allow_promotion_codes" => 0,
+                "enabled" => 1,
+                "expires_at" => 2,
+                "url" => 3,
+                _ => 4,
+            }
+        }
         let mut allow_promotion_codes = None;
         let mut enabled = None;
         let mut expires_at = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allow_promotion_codes" => {
-                    decoder.required_into(&mut allow_promotion_codes)?
-                }
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "expires_at" => decoder.optional_into(&mut expires_at)?,
-                "url" => decoder.optional_into(&mut url)?,
+                0 => decoder.required_into(&mut allow_promotion_codes)?,
+                1 => decoder.required_into(&mut enabled)?,
+                2 => decoder.optional_into(&mut expires_at)?,
+                3 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2243,14 +2742,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAutomaticTax {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "status" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "status" => decoder.optional_into(&mut status)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.optional_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2287,14 +2799,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionConsent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("promotions"),
+            stripe_core::decode::Key::new("terms_of_service"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "promotions" => 0,
+                "terms_of_service" => 1,
+                _ => 2,
+            }
+        }
         let mut promotions = None;
         let mut terms_of_service = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "promotions" => decoder.optional_into(&mut promotions)?,
-                "terms_of_service" => decoder.optional_into(&mut terms_of_service)?,
+                0 => decoder.optional_into(&mut promotions)?,
+                1 => decoder.optional_into(&mut terms_of_service)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2337,14 +2862,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionConsentCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("promotions"),
+            stripe_core::decode::Key::new("terms_of_service"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "promotions" => 0,
+                "terms_of_service" => 1,
+                _ => 2,
+            }
+        }
         let mut promotions = None;
         let mut terms_of_service = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "promotions" => decoder.optional_into(&mut promotions)?,
-                "terms_of_service" => decoder.optional_into(&mut terms_of_service)?,
+                0 => decoder.optional_into(&mut promotions)?,
+                1 => decoder.optional_into(&mut terms_of_service)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2385,18 +2923,35 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCurrencyConversion {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("fx_rate"),
+            stripe_core::decode::Key::new("source_currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_subtotal" => 0,
+                "amount_total" => 1,
+                "fx_rate" => 2,
+                "source_currency" => 3,
+                _ => 4,
+            }
+        }
         let mut amount_subtotal = None;
         let mut amount_total = None;
         let mut fx_rate = None;
         let mut source_currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                "amount_total" => decoder.required_into(&mut amount_total)?,
-                "fx_rate" => decoder.required_into(&mut fx_rate)?,
-                "source_currency" => decoder.required_into(&mut source_currency)?,
+                0 => decoder.required_into(&mut amount_subtotal)?,
+                1 => decoder.required_into(&mut amount_total)?,
+                2 => decoder.required_into(&mut fx_rate)?,
+                3 => decoder.required_into(&mut source_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2464,6 +3019,28 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFields {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("dropdown"),
+            stripe_core::decode::Key::new("key"),
+            stripe_core::decode::Key::new("label"),
+            stripe_core::decode::Key::new("numeric"),
+            stripe_core::decode::Key::new("optional"),
+            stripe_core::decode::Key::new("text"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "dropdown" => 0,
+                "key" => 1,
+                "label" => 2,
+                "numeric" => 3,
+                "optional" => 4,
+                "text" => 5,
+                "type" => 6,
+                _ => 7,
+            }
+        }
         let mut dropdown = None;
         let mut key = None;
         let mut label = None;
@@ -2472,16 +3049,17 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFields {
         let mut text = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key_2) = decoder.next_field()? {
+        while let Some(key_2) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key_2 {
-                "dropdown" => decoder.optional_into(&mut dropdown)?,
-                "key" => decoder.required_into(&mut key)?,
-                "label" => decoder.required_into(&mut label)?,
-                "numeric" => decoder.optional_into(&mut numeric)?,
-                "optional" => decoder.required_into(&mut optional)?,
-                "text" => decoder.optional_into(&mut text)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut dropdown)?,
+                1 => decoder.required_into(&mut key)?,
+                2 => decoder.required_into(&mut label)?,
+                3 => decoder.optional_into(&mut numeric)?,
+                4 => decoder.required_into(&mut optional)?,
+                5 => decoder.optional_into(&mut text)?,
+                6 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2528,14 +3106,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsDropdown {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("options"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "options" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut options = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "options" => decoder.required_into(&mut options)?,
-                "value" => decoder.optional_into(&mut value)?,
+                0 => decoder.required_into(&mut options)?,
+                1 => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2571,14 +3162,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsLabel {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut custom = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom" => decoder.optional_into(&mut custom)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut custom)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2617,16 +3221,31 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsNumeric {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("maximum_length"),
+            stripe_core::decode::Key::new("minimum_length"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "maximum_length" => 0,
+                "minimum_length" => 1,
+                "value" => 2,
+                _ => 3,
+            }
+        }
         let mut maximum_length = None;
         let mut minimum_length = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
-                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
-                "value" => decoder.optional_into(&mut value)?,
+                0 => decoder.optional_into(&mut maximum_length)?,
+                1 => decoder.optional_into(&mut minimum_length)?,
+                2 => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2664,14 +3283,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("label"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "label" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut label = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "label" => decoder.required_into(&mut label)?,
-                "value" => decoder.required_into(&mut value)?,
+                0 => decoder.required_into(&mut label)?,
+                1 => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2711,16 +3343,31 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsText {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("maximum_length"),
+            stripe_core::decode::Key::new("minimum_length"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "maximum_length" => 0,
+                "minimum_length" => 1,
+                "value" => 2,
+                _ => 3,
+            }
+        }
         let mut maximum_length = None;
         let mut minimum_length = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
-                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
-                "value" => decoder.optional_into(&mut value)?,
+                0 => decoder.optional_into(&mut maximum_length)?,
+                1 => decoder.optional_into(&mut minimum_length)?,
+                2 => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2760,14 +3407,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomText {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("shipping_address"),
+            stripe_core::decode::Key::new("submit"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "shipping_address" => 0,
+                "submit" => 1,
+                _ => 2,
+            }
+        }
         let mut shipping_address = None;
         let mut submit = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
-                "submit" => decoder.optional_into(&mut submit)?,
+                0 => decoder.optional_into(&mut shipping_address)?,
+                1 => decoder.optional_into(&mut submit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2802,12 +3462,23 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomTextPosition {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("message"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "message" => 0,
+                _ => 1,
+            }
+        }
         let mut message = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "message" => decoder.required_into(&mut message)?,
+                0 => decoder.required_into(&mut message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2856,6 +3527,26 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomerDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("phone"),
+            stripe_core::decode::Key::new("tax_exempt"),
+            stripe_core::decode::Key::new("tax_ids"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "email" => 1,
+                "name" => 2,
+                "phone" => 3,
+                "tax_exempt" => 4,
+                "tax_ids" => 5,
+                _ => 6,
+            }
+        }
         let mut address = None;
         let mut email = None;
         let mut name = None;
@@ -2863,15 +3554,16 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomerDetails {
         let mut tax_exempt = None;
         let mut tax_ids = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.optional_into(&mut address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "phone" => decoder.optional_into(&mut phone)?,
-                "tax_exempt" => decoder.optional_into(&mut tax_exempt)?,
-                "tax_ids" => decoder.optional_into(&mut tax_ids)?,
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut phone)?,
+                4 => decoder.optional_into(&mut tax_exempt)?,
+                5 => decoder.optional_into(&mut tax_ids)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2911,14 +3603,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceCreation {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("invoice_data"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "invoice_data" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut invoice_data = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "invoice_data" => decoder.required_into(&mut invoice_data)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.required_into(&mut invoice_data)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2977,6 +3682,26 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_tax_ids"),
+            stripe_core::decode::Key::new("custom_fields"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("footer"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("rendering_options"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_tax_ids" => 0,
+                "custom_fields" => 1,
+                "description" => 2,
+                "footer" => 3,
+                "metadata" => 4,
+                "rendering_options" => 5,
+                _ => 6,
+            }
+        }
         let mut account_tax_ids = None;
         let mut custom_fields = None;
         let mut description = None;
@@ -2984,15 +3709,16 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceSettings {
         let mut metadata = None;
         let mut rendering_options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_tax_ids" => decoder.optional_into(&mut account_tax_ids)?,
-                "custom_fields" => decoder.optional_into(&mut custom_fields)?,
-                "description" => decoder.optional_into(&mut description)?,
-                "footer" => decoder.optional_into(&mut footer)?,
-                "metadata" => decoder.optional_into(&mut metadata)?,
-                "rendering_options" => decoder.optional_into(&mut rendering_options)?,
+                0 => decoder.optional_into(&mut account_tax_ids)?,
+                1 => decoder.optional_into(&mut custom_fields)?,
+                2 => decoder.optional_into(&mut description)?,
+                3 => decoder.optional_into(&mut footer)?,
+                4 => decoder.optional_into(&mut metadata)?,
+                5 => decoder.optional_into(&mut rendering_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3031,12 +3757,23 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionPhoneNumberCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3071,12 +3808,23 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingAddressCollectio
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allowed_countries"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allowed_countries" => 0,
+                _ => 1,
+            }
+        }
         let mut allowed_countries = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allowed_countries" => decoder.required_into(&mut allowed_countries)?,
+                0 => decoder.required_into(&mut allowed_countries)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3123,20 +3871,39 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingCost {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("shipping_rate"),
+            stripe_core::decode::Key::new("taxes"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_subtotal" => 0,
+                "amount_tax" => 1,
+                "amount_total" => 2,
+                "shipping_rate" => 3,
+                "taxes" => 4,
+                _ => 5,
+            }
+        }
         let mut amount_subtotal = None;
         let mut amount_tax = None;
         let mut amount_total = None;
         let mut shipping_rate = None;
         let mut taxes = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                "amount_total" => decoder.required_into(&mut amount_total)?,
-                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
-                "taxes" => decoder.optional_into(&mut taxes)?,
+                0 => decoder.required_into(&mut amount_subtotal)?,
+                1 => decoder.required_into(&mut amount_tax)?,
+                2 => decoder.required_into(&mut amount_total)?,
+                3 => decoder.optional_into(&mut shipping_rate)?,
+                4 => decoder.optional_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3187,14 +3954,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("shipping_amount"),
+            stripe_core::decode::Key::new("shipping_rate"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "shipping_amount" => 0,
+                "shipping_rate" => 1,
+                _ => 2,
+            }
+        }
         let mut shipping_amount = None;
         let mut shipping_rate = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "shipping_amount" => decoder.required_into(&mut shipping_amount)?,
-                "shipping_rate" => decoder.required_into(&mut shipping_rate)?,
+                0 => decoder.required_into(&mut shipping_amount)?,
+                1 => decoder.required_into(&mut shipping_rate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3243,14 +4023,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxId {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "type" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut type_ = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "type" => decoder.required_into(&mut type_)?,
-                "value" => decoder.optional_into(&mut value)?,
+                0 => decoder.required_into(&mut type_)?,
+                1 => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3282,12 +4075,23 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxIdCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3326,18 +4130,35 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_discount"),
+            stripe_core::decode::Key::new("amount_shipping"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("breakdown"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_discount" => 0,
+                "amount_shipping" => 1,
+                "amount_tax" => 2,
+                "breakdown" => 3,
+                _ => 4,
+            }
+        }
         let mut amount_discount = None;
         let mut amount_shipping = None;
         let mut amount_tax = None;
         let mut breakdown = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_discount" => decoder.required_into(&mut amount_discount)?,
-                "amount_shipping" => decoder.optional_into(&mut amount_shipping)?,
-                "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                "breakdown" => decoder.optional_into(&mut breakdown)?,
+                0 => decoder.required_into(&mut amount_discount)?,
+                1 => decoder.optional_into(&mut amount_shipping)?,
+                2 => decoder.required_into(&mut amount_tax)?,
+                3 => decoder.optional_into(&mut breakdown)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3382,14 +4203,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetailsResourceBrea
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("taxes"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "discounts" => 0,
+                "taxes" => 1,
+                _ => 2,
+            }
+        }
         let mut discounts = None;
         let mut taxes = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "discounts" => decoder.required_into(&mut discounts)?,
-                "taxes" => decoder.required_into(&mut taxes)?,
+                0 => decoder.required_into(&mut discounts)?,
+                1 => decoder.required_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

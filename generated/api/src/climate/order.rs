@@ -76,6 +76,113 @@ impl stripe_core::Decode for Order {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_fees"),
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("beneficiary"),
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("certificate"),
+            stripe_core::decode::Key::new("confirmed_at"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("delayed_at"),
+            stripe_core::decode::Key::new("delivered_at"),
+            stripe_core::decode::Key::new("delivery_details"),
+            stripe_core::decode::Key::new("expected_delivery_year"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("metric_tons"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("product"),
+            stripe_core::decode::Key::new("product_substituted_at"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 23] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 14,
+                        _ => 22,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 18,
+                        "status" => 21,
+                        _ => 22,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 8,
+                        "product" => 19,
+                        _ => 22,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 9,
+                        "livemode" => 15,
+                        "metadata" => 16,
+                        _ => 22,
+                    }
+                }
+                10 => {
+                    match key {
+                        "delayed_at" => 10,
+                        _ => 22,
+                    }
+                }
+                11 => {
+                    match key {
+                        "amount_fees" => 0,
+                        "beneficiary" => 3,
+                        "canceled_at" => 4,
+                        "certificate" => 6,
+                        "metric_tons" => 17,
+                        _ => 22,
+                    }
+                }
+                12 => {
+                    match key {
+                        "amount_total" => 2,
+                        "confirmed_at" => 7,
+                        "delivered_at" => 11,
+                        _ => 22,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_subtotal" => 1,
+                        _ => 22,
+                    }
+                }
+                16 => {
+                    match key {
+                        "delivery_details" => 12,
+                        _ => 22,
+                    }
+                }
+                19 => {
+                    match key {
+                        "cancellation_reason" => 5,
+                        _ => 22,
+                    }
+                }
+                22 => {
+                    match key {
+                        "expected_delivery_year" => 13,
+                        "product_substituted_at" => 20,
+                        _ => 22,
+                    }
+                }
+                _ => 22,
+            }
+        }
         let mut amount_fees = None;
         let mut amount_subtotal = None;
         let mut amount_total = None;
@@ -99,96 +206,32 @@ impl stripe_core::Decode for Order {
         let mut product_substituted_at = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "climate.order")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "product" => decoder.required_into(&mut product)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "delayed_at" => decoder.optional_into(&mut delayed_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "amount_fees" => decoder.required_into(&mut amount_fees)?,
-                        "beneficiary" => decoder.optional_into(&mut beneficiary)?,
-                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                        "certificate" => decoder.optional_into(&mut certificate)?,
-                        "metric_tons" => decoder.required_into(&mut metric_tons)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "amount_total" => decoder.required_into(&mut amount_total)?,
-                        "confirmed_at" => decoder.optional_into(&mut confirmed_at)?,
-                        "delivered_at" => decoder.optional_into(&mut delivered_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "delivery_details" => {
-                            decoder.required_into(&mut delivery_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "cancellation_reason" => {
-                            decoder.optional_into(&mut cancellation_reason)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "expected_delivery_year" => {
-                            decoder.required_into(&mut expected_delivery_year)?
-                        }
-                        "product_substituted_at" => {
-                            decoder.optional_into(&mut product_substituted_at)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount_fees)?,
+                1 => decoder.required_into(&mut amount_subtotal)?,
+                2 => decoder.required_into(&mut amount_total)?,
+                3 => decoder.optional_into(&mut beneficiary)?,
+                4 => decoder.optional_into(&mut canceled_at)?,
+                5 => decoder.optional_into(&mut cancellation_reason)?,
+                6 => decoder.optional_into(&mut certificate)?,
+                7 => decoder.optional_into(&mut confirmed_at)?,
+                8 => decoder.required_into(&mut created)?,
+                9 => decoder.required_into(&mut currency)?,
+                10 => decoder.optional_into(&mut delayed_at)?,
+                11 => decoder.optional_into(&mut delivered_at)?,
+                12 => decoder.required_into(&mut delivery_details)?,
+                13 => decoder.required_into(&mut expected_delivery_year)?,
+                14 => decoder.required_into(&mut id)?,
+                15 => decoder.required_into(&mut livemode)?,
+                16 => decoder.required_into(&mut metadata)?,
+                17 => decoder.required_into(&mut metric_tons)?,
+                18 => decoder.object_name_into(&mut object, "climate.order")?,
+                19 => decoder.required_into(&mut product)?,
+                20 => decoder.optional_into(&mut product_substituted_at)?,
+                21 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -280,12 +323,23 @@ impl stripe_core::Decode for ClimateRemovalsBeneficiary {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("public_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "public_name" => 0,
+                _ => 1,
+            }
+        }
         let mut public_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "public_name" => decoder.required_into(&mut public_name)?,
+                0 => decoder.required_into(&mut public_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -332,20 +386,39 @@ impl stripe_core::Decode for ClimateRemovalsOrderDeliveries {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("delivered_at"),
+            stripe_core::decode::Key::new("location"),
+            stripe_core::decode::Key::new("metric_tons"),
+            stripe_core::decode::Key::new("registry_url"),
+            stripe_core::decode::Key::new("supplier"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "delivered_at" => 0,
+                "location" => 1,
+                "metric_tons" => 2,
+                "registry_url" => 3,
+                "supplier" => 4,
+                _ => 5,
+            }
+        }
         let mut delivered_at = None;
         let mut location = None;
         let mut metric_tons = None;
         let mut registry_url = None;
         let mut supplier = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "delivered_at" => decoder.required_into(&mut delivered_at)?,
-                "location" => decoder.optional_into(&mut location)?,
-                "metric_tons" => decoder.required_into(&mut metric_tons)?,
-                "registry_url" => decoder.optional_into(&mut registry_url)?,
-                "supplier" => decoder.required_into(&mut supplier)?,
+                0 => decoder.required_into(&mut delivered_at)?,
+                1 => decoder.optional_into(&mut location)?,
+                2 => decoder.required_into(&mut metric_tons)?,
+                3 => decoder.optional_into(&mut registry_url)?,
+                4 => decoder.required_into(&mut supplier)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -49,6 +49,77 @@ impl stripe_core::Decode for Product {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("current_prices_per_metric_ton"),
+            stripe_core::decode::Key::new("delivery_year"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metric_tons_available"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("suppliers"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 3,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 6,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 7,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 4,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "suppliers" => 8,
+                        _ => 9,
+                    }
+                }
+                13 => {
+                    match key {
+                        "delivery_year" => 2,
+                        _ => 9,
+                    }
+                }
+                21 => {
+                    match key {
+                        "metric_tons_available" => 5,
+                        _ => 9,
+                    }
+                }
+                29 => {
+                    match key {
+                        "current_prices_per_metric_ton" => 1,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut created = None;
         let mut current_prices_per_metric_ton = None;
         let mut delivery_year = None;
@@ -59,69 +130,19 @@ impl stripe_core::Decode for Product {
         let mut object: Option<()> = None;
         let mut suppliers = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "climate.product")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "suppliers" => decoder.required_into(&mut suppliers)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "delivery_year" => decoder.optional_into(&mut delivery_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "metric_tons_available" => {
-                            decoder.required_into(&mut metric_tons_available)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "current_prices_per_metric_ton" => {
-                            decoder.required_into(&mut current_prices_per_metric_ton)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut current_prices_per_metric_ton)?,
+                2 => decoder.optional_into(&mut delivery_year)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.required_into(&mut metric_tons_available)?,
+                6 => decoder.required_into(&mut name)?,
+                7 => decoder.object_name_into(&mut object, "climate.product")?,
+                8 => decoder.required_into(&mut suppliers)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -182,16 +203,31 @@ impl stripe_core::Decode for ClimateRemovalsProductsPrice {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_fees"),
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_total"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_fees" => 0,
+                "amount_subtotal" => 1,
+                "amount_total" => 2,
+                _ => 3,
+            }
+        }
         let mut amount_fees = None;
         let mut amount_subtotal = None;
         let mut amount_total = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_fees" => decoder.required_into(&mut amount_fees)?,
-                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                "amount_total" => decoder.required_into(&mut amount_total)?,
+                0 => decoder.required_into(&mut amount_fees)?,
+                1 => decoder.required_into(&mut amount_subtotal)?,
+                2 => decoder.required_into(&mut amount_total)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -26,20 +26,39 @@ impl stripe_core::Decode for ClimateRemovalsLocation {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("city"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("latitude"),
+            stripe_core::decode::Key::new("longitude"),
+            stripe_core::decode::Key::new("region"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "city" => 0,
+                "country" => 1,
+                "latitude" => 2,
+                "longitude" => 3,
+                "region" => 4,
+                _ => 5,
+            }
+        }
         let mut city = None;
         let mut country = None;
         let mut latitude = None;
         let mut longitude = None;
         let mut region = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "city" => decoder.optional_into(&mut city)?,
-                "country" => decoder.required_into(&mut country)?,
-                "latitude" => decoder.optional_into(&mut latitude)?,
-                "longitude" => decoder.optional_into(&mut longitude)?,
-                "region" => decoder.optional_into(&mut region)?,
+                0 => decoder.optional_into(&mut city)?,
+                1 => decoder.required_into(&mut country)?,
+                2 => decoder.optional_into(&mut latitude)?,
+                3 => decoder.optional_into(&mut longitude)?,
+                4 => decoder.optional_into(&mut region)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -38,6 +38,28 @@ impl stripe_core::Decode for Supplier {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("info_url"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("locations"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("removal_pathway"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "info_url" => 1,
+                "livemode" => 2,
+                "locations" => 3,
+                "name" => 4,
+                "object" => 5,
+                "removal_pathway" => 6,
+                _ => 7,
+            }
+        }
         let mut id = None;
         let mut info_url = None;
         let mut livemode = None;
@@ -46,16 +68,17 @@ impl stripe_core::Decode for Supplier {
         let mut object: Option<()> = None;
         let mut removal_pathway = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "info_url" => decoder.required_into(&mut info_url)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "locations" => decoder.required_into(&mut locations)?,
-                "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "climate.supplier")?,
-                "removal_pathway" => decoder.required_into(&mut removal_pathway)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.required_into(&mut info_url)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => decoder.required_into(&mut locations)?,
+                4 => decoder.required_into(&mut name)?,
+                5 => decoder.object_name_into(&mut object, "climate.supplier")?,
+                6 => decoder.required_into(&mut removal_pathway)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

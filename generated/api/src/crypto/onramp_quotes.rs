@@ -35,6 +35,26 @@ impl stripe_core::Decode for OnrampQuotes {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("destination_network_quotes"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("rate_fetched_at"),
+            stripe_core::decode::Key::new("source_amount"),
+            stripe_core::decode::Key::new("source_currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "destination_network_quotes" => 0,
+                "id" => 1,
+                "livemode" => 2,
+                "rate_fetched_at" => 3,
+                "source_amount" => 4,
+                "source_currency" => 5,
+                _ => 6,
+            }
+        }
         let mut destination_network_quotes = None;
         let mut id = None;
         let mut livemode = None;
@@ -42,17 +62,16 @@ impl stripe_core::Decode for OnrampQuotes {
         let mut source_amount = None;
         let mut source_currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "destination_network_quotes" => {
-                    decoder.required_into(&mut destination_network_quotes)?
-                }
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "rate_fetched_at" => decoder.required_into(&mut rate_fetched_at)?,
-                "source_amount" => decoder.required_into(&mut source_amount)?,
-                "source_currency" => decoder.required_into(&mut source_currency)?,
+                0 => decoder.required_into(&mut destination_network_quotes)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => decoder.required_into(&mut rate_fetched_at)?,
+                4 => decoder.required_into(&mut source_amount)?,
+                5 => decoder.required_into(&mut source_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -131,6 +150,26 @@ impl stripe_core::Decode for CryptoOnrampNetworkQuote {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("destination_amount"),
+            stripe_core::decode::Key::new("destination_currency"),
+            stripe_core::decode::Key::new("destination_network"),
+            stripe_core::decode::Key::new("fees"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("source_total_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "destination_amount" => 0,
+                "destination_currency" => 1,
+                "destination_network" => 2,
+                "fees" => 3,
+                "id" => 4,
+                "source_total_amount" => 5,
+                _ => 6,
+            }
+        }
         let mut destination_amount = None;
         let mut destination_currency = None;
         let mut destination_network = None;
@@ -138,17 +177,16 @@ impl stripe_core::Decode for CryptoOnrampNetworkQuote {
         let mut id = None;
         let mut source_total_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "destination_amount" => decoder.required_into(&mut destination_amount)?,
-                "destination_currency" => {
-                    decoder.required_into(&mut destination_currency)?
-                }
-                "destination_network" => decoder.required_into(&mut destination_network)?,
-                "fees" => decoder.required_into(&mut fees)?,
-                "id" => decoder.required_into(&mut id)?,
-                "source_total_amount" => decoder.required_into(&mut source_total_amount)?,
+                0 => decoder.required_into(&mut destination_amount)?,
+                1 => decoder.required_into(&mut destination_currency)?,
+                2 => decoder.required_into(&mut destination_network)?,
+                3 => decoder.required_into(&mut fees)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut source_total_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -212,18 +250,27 @@ impl stripe_core::Decode for CryptoOnrampQuoteFees {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("network_fee_monetary"),
+            stripe_core::decode::Key::new("transaction_fee_monetary"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "network_fee_monetary" => 0,
+                "transaction_fee_monetary" => 1,
+                _ => 2,
+            }
+        }
         let mut network_fee_monetary = None;
         let mut transaction_fee_monetary = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "network_fee_monetary" => {
-                    decoder.required_into(&mut network_fee_monetary)?
-                }
-                "transaction_fee_monetary" => {
-                    decoder.required_into(&mut transaction_fee_monetary)?
-                }
+                0 => decoder.required_into(&mut network_fee_monetary)?,
+                1 => decoder.required_into(&mut transaction_fee_monetary)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

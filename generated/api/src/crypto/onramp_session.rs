@@ -51,6 +51,74 @@ impl stripe_core::Decode for OnrampSession {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("client_secret"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("kyc_details_provided"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("redirect_url"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transaction_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        "status" => 8,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 4,
+                        "metadata" => 5,
+                        _ => 10,
+                    }
+                }
+                12 => {
+                    match key {
+                        "redirect_url" => 7,
+                        _ => 10,
+                    }
+                }
+                13 => {
+                    match key {
+                        "client_secret" => 0,
+                        _ => 10,
+                    }
+                }
+                19 => {
+                    match key {
+                        "transaction_details" => 9,
+                        _ => 10,
+                    }
+                }
+                20 => {
+                    match key {
+                        "kyc_details_provided" => 3,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut client_secret = None;
         let mut created = None;
         let mut id = None;
@@ -62,66 +130,20 @@ impl stripe_core::Decode for OnrampSession {
         let mut status = None;
         let mut transaction_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "crypto.onramp_session")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "redirect_url" => decoder.optional_into(&mut redirect_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "client_secret" => decoder.required_into(&mut client_secret)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "transaction_details" => {
-                            decoder.required_into(&mut transaction_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "kyc_details_provided" => {
-                            decoder.required_into(&mut kyc_details_provided)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut client_secret)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut kyc_details_provided)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.optional_into(&mut metadata)?,
+                6 => decoder.object_name_into(&mut object, "crypto.onramp_session")?,
+                7 => decoder.optional_into(&mut redirect_url)?,
+                8 => decoder.required_into(&mut status)?,
+                9 => decoder.required_into(&mut transaction_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -185,16 +207,27 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFees {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("network_fee_amount"),
+            stripe_core::decode::Key::new("transaction_fee_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "network_fee_amount" => 0,
+                "transaction_fee_amount" => 1,
+                _ => 2,
+            }
+        }
         let mut network_fee_amount = None;
         let mut transaction_fee_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "network_fee_amount" => decoder.optional_into(&mut network_fee_amount)?,
-                "transaction_fee_amount" => {
-                    decoder.optional_into(&mut transaction_fee_amount)?
-                }
+                0 => decoder.optional_into(&mut network_fee_amount)?,
+                1 => decoder.optional_into(&mut transaction_fee_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -229,12 +262,23 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFixedDestinationT
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("stellar"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "stellar" => 0,
+                _ => 1,
+            }
+        }
         let mut stellar = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "stellar" => decoder.optional_into(&mut stellar)?,
+                0 => decoder.optional_into(&mut stellar)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -290,6 +334,90 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFixedWalletAddres
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("avalanche"),
+            stripe_core::decode::Key::new("base_network"),
+            stripe_core::decode::Key::new("bitcoin"),
+            stripe_core::decode::Key::new("celo"),
+            stripe_core::decode::Key::new("destination_tags"),
+            stripe_core::decode::Key::new("ethereum"),
+            stripe_core::decode::Key::new("optimism"),
+            stripe_core::decode::Key::new("polygon"),
+            stripe_core::decode::Key::new("solana"),
+            stripe_core::decode::Key::new("stellar"),
+            stripe_core::decode::Key::new("sui"),
+            stripe_core::decode::Key::new("tempo"),
+            stripe_core::decode::Key::new("worldchain"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "sui" => 10,
+                        _ => 13,
+                    }
+                }
+                4 => {
+                    match key {
+                        "celo" => 3,
+                        _ => 13,
+                    }
+                }
+                5 => {
+                    match key {
+                        "tempo" => 11,
+                        _ => 13,
+                    }
+                }
+                6 => {
+                    match key {
+                        "solana" => 8,
+                        _ => 13,
+                    }
+                }
+                7 => {
+                    match key {
+                        "bitcoin" => 2,
+                        "polygon" => 7,
+                        "stellar" => 9,
+                        _ => 13,
+                    }
+                }
+                8 => {
+                    match key {
+                        "ethereum" => 5,
+                        "optimism" => 6,
+                        _ => 13,
+                    }
+                }
+                9 => {
+                    match key {
+                        "avalanche" => 0,
+                        _ => 13,
+                    }
+                }
+                10 => {
+                    match key {
+                        "worldchain" => 12,
+                        _ => 13,
+                    }
+                }
+                12 => {
+                    match key {
+                        "base_network" => 1,
+                        _ => 13,
+                    }
+                }
+                16 => {
+                    match key {
+                        "destination_tags" => 4,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut avalanche = None;
         let mut base_network = None;
         let mut bitcoin = None;
@@ -304,74 +432,23 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFixedWalletAddres
         let mut tempo = None;
         let mut worldchain = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "sui" => decoder.optional_into(&mut sui)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "celo" => decoder.optional_into(&mut celo)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "tempo" => decoder.optional_into(&mut tempo)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "solana" => decoder.optional_into(&mut solana)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "bitcoin" => decoder.optional_into(&mut bitcoin)?,
-                        "polygon" => decoder.optional_into(&mut polygon)?,
-                        "stellar" => decoder.optional_into(&mut stellar)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "ethereum" => decoder.optional_into(&mut ethereum)?,
-                        "optimism" => decoder.optional_into(&mut optimism)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "avalanche" => decoder.optional_into(&mut avalanche)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "worldchain" => decoder.optional_into(&mut worldchain)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "base_network" => decoder.optional_into(&mut base_network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "destination_tags" => {
-                            decoder.optional_into(&mut destination_tags)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut avalanche)?,
+                1 => decoder.optional_into(&mut base_network)?,
+                2 => decoder.optional_into(&mut bitcoin)?,
+                3 => decoder.optional_into(&mut celo)?,
+                4 => decoder.optional_into(&mut destination_tags)?,
+                5 => decoder.optional_into(&mut ethereum)?,
+                6 => decoder.optional_into(&mut optimism)?,
+                7 => decoder.optional_into(&mut polygon)?,
+                8 => decoder.optional_into(&mut solana)?,
+                9 => decoder.optional_into(&mut stellar)?,
+                10 => decoder.optional_into(&mut sui)?,
+                11 => decoder.optional_into(&mut tempo)?,
+                12 => decoder.optional_into(&mut worldchain)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -459,6 +536,85 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicTransactionDetail
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("destination_amount"),
+            stripe_core::decode::Key::new("destination_currencies"),
+            stripe_core::decode::Key::new("destination_currency"),
+            stripe_core::decode::Key::new("destination_network"),
+            stripe_core::decode::Key::new("destination_networks"),
+            stripe_core::decode::Key::new("fees"),
+            stripe_core::decode::Key::new("lock_wallet_address"),
+            stripe_core::decode::Key::new("settlement_speed"),
+            stripe_core::decode::Key::new("source_amount"),
+            stripe_core::decode::Key::new("source_currency"),
+            stripe_core::decode::Key::new("transaction_id"),
+            stripe_core::decode::Key::new("wallet_address"),
+            stripe_core::decode::Key::new("wallet_addresses"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "fees" => 5,
+                        _ => 13,
+                    }
+                }
+                13 => {
+                    match key {
+                        "source_amount" => 8,
+                        _ => 13,
+                    }
+                }
+                14 => {
+                    match key {
+                        "transaction_id" => 10,
+                        "wallet_address" => 11,
+                        _ => 13,
+                    }
+                }
+                15 => {
+                    match key {
+                        "source_currency" => 9,
+                        _ => 13,
+                    }
+                }
+                16 => {
+                    match key {
+                        "settlement_speed" => 7,
+                        "wallet_addresses" => 12,
+                        _ => 13,
+                    }
+                }
+                18 => {
+                    match key {
+                        "destination_amount" => 0,
+                        _ => 13,
+                    }
+                }
+                19 => {
+                    match key {
+                        "destination_network" => 3,
+                        "lock_wallet_address" => 6,
+                        _ => 13,
+                    }
+                }
+                20 => {
+                    match key {
+                        "destination_currency" => 2,
+                        "destination_networks" => 4,
+                        _ => 13,
+                    }
+                }
+                22 => {
+                    match key {
+                        "destination_currencies" => 1,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut destination_amount = None;
         let mut destination_currencies = None;
         let mut destination_currency = None;
@@ -473,83 +629,23 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicTransactionDetail
         let mut wallet_address = None;
         let mut wallet_addresses = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "fees" => decoder.optional_into(&mut fees)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "source_amount" => decoder.optional_into(&mut source_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "transaction_id" => decoder.optional_into(&mut transaction_id)?,
-                        "wallet_address" => decoder.optional_into(&mut wallet_address)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "source_currency" => decoder.optional_into(&mut source_currency)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "settlement_speed" => {
-                            decoder.optional_into(&mut settlement_speed)?
-                        }
-                        "wallet_addresses" => {
-                            decoder.optional_into(&mut wallet_addresses)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "destination_amount" => {
-                            decoder.optional_into(&mut destination_amount)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "destination_network" => {
-                            decoder.optional_into(&mut destination_network)?
-                        }
-                        "lock_wallet_address" => {
-                            decoder.optional_into(&mut lock_wallet_address)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "destination_currency" => {
-                            decoder.optional_into(&mut destination_currency)?
-                        }
-                        "destination_networks" => {
-                            decoder.optional_into(&mut destination_networks)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "destination_currencies" => {
-                            decoder.optional_into(&mut destination_currencies)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut destination_amount)?,
+                1 => decoder.optional_into(&mut destination_currencies)?,
+                2 => decoder.optional_into(&mut destination_currency)?,
+                3 => decoder.optional_into(&mut destination_network)?,
+                4 => decoder.optional_into(&mut destination_networks)?,
+                5 => decoder.optional_into(&mut fees)?,
+                6 => decoder.optional_into(&mut lock_wallet_address)?,
+                7 => decoder.optional_into(&mut settlement_speed)?,
+                8 => decoder.optional_into(&mut source_amount)?,
+                9 => decoder.optional_into(&mut source_currency)?,
+                10 => decoder.optional_into(&mut transaction_id)?,
+                11 => decoder.optional_into(&mut wallet_address)?,
+                12 => decoder.optional_into(&mut wallet_addresses)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

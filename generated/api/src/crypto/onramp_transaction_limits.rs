@@ -30,18 +30,35 @@ impl stripe_core::Decode for OnrampTransactionLimits {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("crypto_customer_id"),
+            stripe_core::decode::Key::new("limits"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "crypto_customer_id" => 0,
+                "limits" => 1,
+                "livemode" => 2,
+                "object" => 3,
+                _ => 4,
+            }
+        }
         let mut crypto_customer_id = None;
         let mut limits = None;
         let mut livemode = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "crypto_customer_id" => decoder.required_into(&mut crypto_customer_id)?,
-                "limits" => decoder.required_into(&mut limits)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
+                0 => decoder.required_into(&mut crypto_customer_id)?,
+                1 => decoder.required_into(&mut limits)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => {
                     decoder
                         .object_name_into(
                             &mut object,

@@ -27,20 +27,39 @@ impl stripe_core::Decode for BankConnectionsResourceBalance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("as_of"),
+            stripe_core::decode::Key::new("cash"),
+            stripe_core::decode::Key::new("credit"),
+            stripe_core::decode::Key::new("current"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "as_of" => 0,
+                "cash" => 1,
+                "credit" => 2,
+                "current" => 3,
+                "type" => 4,
+                _ => 5,
+            }
+        }
         let mut as_of = None;
         let mut cash = None;
         let mut credit = None;
         let mut current = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "as_of" => decoder.required_into(&mut as_of)?,
-                "cash" => decoder.optional_into(&mut cash)?,
-                "credit" => decoder.optional_into(&mut credit)?,
-                "current" => decoder.required_into(&mut current)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.required_into(&mut as_of)?,
+                1 => decoder.optional_into(&mut cash)?,
+                2 => decoder.optional_into(&mut credit)?,
+                3 => decoder.required_into(&mut current)?,
+                4 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -86,12 +105,23 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceApiResourceCashBalanc
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available" => 0,
+                _ => 1,
+            }
+        }
         let mut available = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available" => decoder.optional_into(&mut available)?,
+                0 => decoder.optional_into(&mut available)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -128,12 +158,23 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceApiResourceCreditBala
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("used"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "used" => 0,
+                _ => 1,
+            }
+        }
         let mut used = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "used" => decoder.optional_into(&mut used)?,
+                0 => decoder.optional_into(&mut used)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -167,14 +208,27 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceRefresh {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("last_attempted_at"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "last_attempted_at" => 0,
+                "status" => 1,
+                _ => 2,
+            }
+        }
         let mut last_attempted_at = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "last_attempted_at" => decoder.required_into(&mut last_attempted_at)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.required_into(&mut last_attempted_at)?,
+                1 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -217,14 +271,27 @@ impl stripe_core::Decode for BankConnectionsResourceOwnershipRefresh {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("last_attempted_at"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "last_attempted_at" => 0,
+                "status" => 1,
+                _ => 2,
+            }
+        }
         let mut last_attempted_at = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "last_attempted_at" => decoder.required_into(&mut last_attempted_at)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.required_into(&mut last_attempted_at)?,
+                1 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -335,6 +402,113 @@ impl stripe_core::Decode for Account {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder"),
+            stripe_core::decode::Key::new("balance"),
+            stripe_core::decode::Key::new("balance_refresh"),
+            stripe_core::decode::Key::new("category"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("display_name"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("institution_name"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("ownership"),
+            stripe_core::decode::Key::new("ownership_refresh"),
+            stripe_core::decode::Key::new("permissions"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("subcategory"),
+            stripe_core::decode::Key::new("supported_payment_method_types"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 18] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 6,
+                        _ => 17,
+                    }
+                }
+                5 => {
+                    match key {
+                        "last4" => 8,
+                        _ => 17,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 10,
+                        "status" => 14,
+                        _ => 17,
+                    }
+                }
+                7 => {
+                    match key {
+                        "balance" => 1,
+                        "created" => 4,
+                        _ => 17,
+                    }
+                }
+                8 => {
+                    match key {
+                        "category" => 3,
+                        "livemode" => 9,
+                        _ => 17,
+                    }
+                }
+                9 => {
+                    match key {
+                        "ownership" => 11,
+                        _ => 17,
+                    }
+                }
+                11 => {
+                    match key {
+                        "permissions" => 13,
+                        "subcategory" => 15,
+                        _ => 17,
+                    }
+                }
+                12 => {
+                    match key {
+                        "display_name" => 5,
+                        _ => 17,
+                    }
+                }
+                14 => {
+                    match key {
+                        "account_holder" => 0,
+                        _ => 17,
+                    }
+                }
+                15 => {
+                    match key {
+                        "balance_refresh" => 2,
+                        _ => 17,
+                    }
+                }
+                16 => {
+                    match key {
+                        "institution_name" => 7,
+                        _ => 17,
+                    }
+                }
+                17 => {
+                    match key {
+                        "ownership_refresh" => 12,
+                        _ => 17,
+                    }
+                }
+                30 => {
+                    match key {
+                        "supported_payment_method_types" => 16,
+                        _ => 17,
+                    }
+                }
+                _ => 17,
+            }
+        }
         let mut account_holder = None;
         let mut balance = None;
         let mut balance_refresh = None;
@@ -353,103 +527,30 @@ impl stripe_core::Decode for Account {
         let mut subcategory = None;
         let mut supported_payment_method_types = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account_holder)?,
+                1 => decoder.optional_into(&mut balance)?,
+                2 => decoder.optional_into(&mut balance_refresh)?,
+                3 => decoder.required_into(&mut category)?,
+                4 => decoder.required_into(&mut created)?,
+                5 => decoder.optional_into(&mut display_name)?,
+                6 => decoder.required_into(&mut id)?,
+                7 => decoder.required_into(&mut institution_name)?,
+                8 => decoder.optional_into(&mut last4)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => {
+                    decoder
+                        .object_name_into(&mut object, "financial_connections.account")?
                 }
-                5 => {
-                    match key {
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "financial_connections.account",
-                                )?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "balance" => decoder.optional_into(&mut balance)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "category" => decoder.required_into(&mut category)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "ownership" => decoder.optional_into(&mut ownership)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "permissions" => decoder.optional_into(&mut permissions)?,
-                        "subcategory" => decoder.required_into(&mut subcategory)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "display_name" => decoder.optional_into(&mut display_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "account_holder" => decoder.optional_into(&mut account_holder)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "balance_refresh" => decoder.optional_into(&mut balance_refresh)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "institution_name" => {
-                            decoder.required_into(&mut institution_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "ownership_refresh" => {
-                            decoder.optional_into(&mut ownership_refresh)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                30 => {
-                    match key {
-                        "supported_payment_method_types" => {
-                            decoder.required_into(&mut supported_payment_method_types)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                11 => decoder.optional_into(&mut ownership)?,
+                12 => decoder.optional_into(&mut ownership_refresh)?,
+                13 => decoder.optional_into(&mut permissions)?,
+                14 => decoder.required_into(&mut status)?,
+                15 => decoder.required_into(&mut subcategory)?,
+                16 => decoder.required_into(&mut supported_payment_method_types)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -540,24 +641,41 @@ impl stripe_core::Decode for AccountOwnership {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("owners"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "id" => 1,
+                "object" => 2,
+                "owners" => 3,
+                _ => 4,
+            }
+        }
         let mut created = None;
         let mut id = None;
         let mut object: Option<()> = None;
         let mut owners = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => {
                     decoder
                         .object_name_into(
                             &mut object,
                             "financial_connections.account_ownership",
                         )?
                 }
-                "owners" => decoder.required_into(&mut owners)?,
+                3 => decoder.required_into(&mut owners)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -47,6 +47,30 @@ impl stripe_core::Decode for AccountOwner {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("ownership"),
+            stripe_core::decode::Key::new("phone"),
+            stripe_core::decode::Key::new("raw_address"),
+            stripe_core::decode::Key::new("refreshed_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "email" => 0,
+                "id" => 1,
+                "name" => 2,
+                "object" => 3,
+                "ownership" => 4,
+                "phone" => 5,
+                "raw_address" => 6,
+                "refreshed_at" => 7,
+                _ => 8,
+            }
+        }
         let mut email = None;
         let mut id = None;
         let mut name = None;
@@ -56,23 +80,24 @@ impl stripe_core::Decode for AccountOwner {
         let mut raw_address = None;
         let mut refreshed_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "email" => decoder.optional_into(&mut email)?,
-                "id" => decoder.required_into(&mut id)?,
-                "name" => decoder.required_into(&mut name)?,
-                "object" => {
+                0 => decoder.optional_into(&mut email)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.required_into(&mut name)?,
+                3 => {
                     decoder
                         .object_name_into(
                             &mut object,
                             "financial_connections.account_owner",
                         )?
                 }
-                "ownership" => decoder.required_into(&mut ownership)?,
-                "phone" => decoder.optional_into(&mut phone)?,
-                "raw_address" => decoder.optional_into(&mut raw_address)?,
-                "refreshed_at" => decoder.optional_into(&mut refreshed_at)?,
+                4 => decoder.required_into(&mut ownership)?,
+                5 => decoder.optional_into(&mut phone)?,
+                6 => decoder.optional_into(&mut raw_address)?,
+                7 => decoder.optional_into(&mut refreshed_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -15,12 +15,23 @@ impl stripe_core::Decode for BankConnectionsResourceLinkAccountSessionFilters {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("countries"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "countries" => 0,
+                _ => 1,
+            }
+        }
         let mut countries = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "countries" => decoder.optional_into(&mut countries)?,
+                0 => decoder.optional_into(&mut countries)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -89,6 +100,74 @@ impl stripe_core::Decode for Session {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder"),
+            stripe_core::decode::Key::new("accounts"),
+            stripe_core::decode::Key::new("client_secret"),
+            stripe_core::decode::Key::new("filters"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("permissions"),
+            stripe_core::decode::Key::new("prefetch"),
+            stripe_core::decode::Key::new("return_url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "filters" => 3,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "accounts" => 1,
+                        "livemode" => 5,
+                        "prefetch" => 8,
+                        _ => 10,
+                    }
+                }
+                10 => {
+                    match key {
+                        "return_url" => 9,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "permissions" => 7,
+                        _ => 10,
+                    }
+                }
+                13 => {
+                    match key {
+                        "client_secret" => 2,
+                        _ => 10,
+                    }
+                }
+                14 => {
+                    match key {
+                        "account_holder" => 0,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut account_holder = None;
         let mut accounts = None;
         let mut client_secret = None;
@@ -100,65 +179,23 @@ impl stripe_core::Decode for Session {
         let mut prefetch = None;
         let mut return_url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account_holder)?,
+                1 => decoder.required_into(&mut accounts)?,
+                2 => decoder.required_into(&mut client_secret)?,
+                3 => decoder.optional_into(&mut filters)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
                 6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "financial_connections.session",
-                                )?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder
+                        .object_name_into(&mut object, "financial_connections.session")?
                 }
-                7 => {
-                    match key {
-                        "filters" => decoder.optional_into(&mut filters)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "accounts" => decoder.required_into(&mut accounts)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "prefetch" => decoder.optional_into(&mut prefetch)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "return_url" => decoder.optional_into(&mut return_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "permissions" => decoder.required_into(&mut permissions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "client_secret" => decoder.required_into(&mut client_secret)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "account_holder" => decoder.optional_into(&mut account_holder)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                7 => decoder.required_into(&mut permissions)?,
+                8 => decoder.optional_into(&mut prefetch)?,
+                9 => decoder.optional_into(&mut return_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -21,16 +21,31 @@ impl stripe_core::Decode for BankConnectionsResourceAccountholder {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account" => 0,
+                "customer" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut account = None;
         let mut customer = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account" => decoder.optional_into(&mut account)?,
-                "customer" => decoder.optional_into(&mut customer)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut account)?,
+                1 => decoder.optional_into(&mut customer)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -17,18 +17,27 @@ impl stripe_core::Decode for ForwardedRequestContext {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("destination_duration"),
+            stripe_core::decode::Key::new("destination_ip_address"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "destination_duration" => 0,
+                "destination_ip_address" => 1,
+                _ => 2,
+            }
+        }
         let mut destination_duration = None;
         let mut destination_ip_address = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "destination_duration" => {
-                    decoder.required_into(&mut destination_duration)?
-                }
-                "destination_ip_address" => {
-                    decoder.required_into(&mut destination_ip_address)?
-                }
+                0 => decoder.required_into(&mut destination_duration)?,
+                1 => decoder.required_into(&mut destination_ip_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -78,16 +87,31 @@ impl stripe_core::Decode for ForwardedRequestDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("body"),
+            stripe_core::decode::Key::new("headers"),
+            stripe_core::decode::Key::new("http_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "body" => 0,
+                "headers" => 1,
+                "http_method" => 2,
+                _ => 3,
+            }
+        }
         let mut body = None;
         let mut headers = None;
         let mut http_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "body" => decoder.required_into(&mut body)?,
-                "headers" => decoder.required_into(&mut headers)?,
-                "http_method" => decoder.required_into(&mut http_method)?,
+                0 => decoder.required_into(&mut body)?,
+                1 => decoder.required_into(&mut headers)?,
+                2 => decoder.required_into(&mut http_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -133,14 +157,27 @@ impl stripe_core::Decode for ForwardedRequestHeader {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "name" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut name = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "name" => decoder.required_into(&mut name)?,
-                "value" => decoder.required_into(&mut value)?,
+                0 => decoder.required_into(&mut name)?,
+                1 => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -178,16 +215,31 @@ impl stripe_core::Decode for ForwardedResponseDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("body"),
+            stripe_core::decode::Key::new("headers"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "body" => 0,
+                "headers" => 1,
+                "status" => 2,
+                _ => 3,
+            }
+        }
         let mut body = None;
         let mut headers = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "body" => decoder.required_into(&mut body)?,
-                "headers" => decoder.required_into(&mut headers)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.required_into(&mut body)?,
+                1 => decoder.required_into(&mut headers)?,
+                2 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -278,6 +330,81 @@ impl stripe_core::Decode for Request {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payment_method"),
+            stripe_core::decode::Key::new("replacements"),
+            stripe_core::decode::Key::new("request_context"),
+            stripe_core::decode::Key::new("request_details"),
+            stripe_core::decode::Key::new("response_details"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 1,
+                        _ => 11,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 10,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 4,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 2,
+                        "metadata" => 3,
+                        _ => 11,
+                    }
+                }
+                12 => {
+                    match key {
+                        "replacements" => 6,
+                        _ => 11,
+                    }
+                }
+                14 => {
+                    match key {
+                        "payment_method" => 5,
+                        _ => 11,
+                    }
+                }
+                15 => {
+                    match key {
+                        "request_context" => 7,
+                        "request_details" => 8,
+                        _ => 11,
+                    }
+                }
+                16 => {
+                    match key {
+                        "response_details" => 9,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut created = None;
         let mut id = None;
         let mut livemode = None;
@@ -290,69 +417,21 @@ impl stripe_core::Decode for Request {
         let mut response_details = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.optional_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "forwarding.request")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "replacements" => decoder.required_into(&mut replacements)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "payment_method" => decoder.required_into(&mut payment_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "request_context" => decoder.optional_into(&mut request_context)?,
-                        "request_details" => decoder.optional_into(&mut request_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "response_details" => {
-                            decoder.optional_into(&mut response_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => decoder.optional_into(&mut metadata)?,
+                4 => decoder.object_name_into(&mut object, "forwarding.request")?,
+                5 => decoder.required_into(&mut payment_method)?,
+                6 => decoder.required_into(&mut replacements)?,
+                7 => decoder.optional_into(&mut request_context)?,
+                8 => decoder.optional_into(&mut request_details)?,
+                9 => decoder.optional_into(&mut response_details)?,
+                10 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -22,16 +22,31 @@ impl stripe_core::Decode for GelatoDataDocumentReportDateOfBirth {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -70,16 +85,31 @@ impl stripe_core::Decode for GelatoDataDocumentReportExpirationDate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -118,16 +148,31 @@ impl stripe_core::Decode for GelatoDataDocumentReportIssuedDate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -166,16 +211,31 @@ impl stripe_core::Decode for GelatoDataIdNumberReportDate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -241,6 +301,83 @@ impl stripe_core::Decode for GelatoDocumentReport {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("dob"),
+            stripe_core::decode::Key::new("error"),
+            stripe_core::decode::Key::new("expiration_date"),
+            stripe_core::decode::Key::new("files"),
+            stripe_core::decode::Key::new("first_name"),
+            stripe_core::decode::Key::new("issued_date"),
+            stripe_core::decode::Key::new("issuing_country"),
+            stripe_core::decode::Key::new("last_name"),
+            stripe_core::decode::Key::new("number"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "dob" => 1,
+                        _ => 12,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 11,
+                        _ => 12,
+                    }
+                }
+                5 => {
+                    match key {
+                        "error" => 2,
+                        "files" => 4,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "number" => 9,
+                        "status" => 10,
+                        _ => 12,
+                    }
+                }
+                7 => {
+                    match key {
+                        "address" => 0,
+                        _ => 12,
+                    }
+                }
+                9 => {
+                    match key {
+                        "last_name" => 8,
+                        _ => 12,
+                    }
+                }
+                10 => {
+                    match key {
+                        "first_name" => 5,
+                        _ => 12,
+                    }
+                }
+                11 => {
+                    match key {
+                        "issued_date" => 6,
+                        _ => 12,
+                    }
+                }
+                15 => {
+                    match key {
+                        "expiration_date" => 3,
+                        "issuing_country" => 7,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut address = None;
         let mut dob = None;
         let mut error = None;
@@ -254,66 +391,22 @@ impl stripe_core::Decode for GelatoDocumentReport {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "dob" => decoder.optional_into(&mut dob)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.optional_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "error" => decoder.optional_into(&mut error)?,
-                        "files" => decoder.optional_into(&mut files)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "number" => decoder.optional_into(&mut number)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "address" => decoder.optional_into(&mut address)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "last_name" => decoder.optional_into(&mut last_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "first_name" => decoder.optional_into(&mut first_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "issued_date" => decoder.optional_into(&mut issued_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "expiration_date" => decoder.optional_into(&mut expiration_date)?,
-                        "issuing_country" => decoder.optional_into(&mut issuing_country)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut dob)?,
+                2 => decoder.optional_into(&mut error)?,
+                3 => decoder.optional_into(&mut expiration_date)?,
+                4 => decoder.optional_into(&mut files)?,
+                5 => decoder.optional_into(&mut first_name)?,
+                6 => decoder.optional_into(&mut issued_date)?,
+                7 => decoder.optional_into(&mut issuing_country)?,
+                8 => decoder.optional_into(&mut last_name)?,
+                9 => decoder.optional_into(&mut number)?,
+                10 => decoder.required_into(&mut status)?,
+                11 => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -363,14 +456,27 @@ impl stripe_core::Decode for GelatoDocumentReportError {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "reason" => 1,
+                _ => 2,
+            }
+        }
         let mut code = None;
         let mut reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.optional_into(&mut code)?,
-                "reason" => decoder.optional_into(&mut reason)?,
+                0 => decoder.optional_into(&mut code)?,
+                1 => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -420,6 +526,28 @@ impl stripe_core::Decode for GelatoIdNumberReport {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("dob"),
+            stripe_core::decode::Key::new("error"),
+            stripe_core::decode::Key::new("first_name"),
+            stripe_core::decode::Key::new("id_number"),
+            stripe_core::decode::Key::new("id_number_type"),
+            stripe_core::decode::Key::new("last_name"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "dob" => 0,
+                "error" => 1,
+                "first_name" => 2,
+                "id_number" => 3,
+                "id_number_type" => 4,
+                "last_name" => 5,
+                "status" => 6,
+                _ => 7,
+            }
+        }
         let mut dob = None;
         let mut error = None;
         let mut first_name = None;
@@ -428,16 +556,17 @@ impl stripe_core::Decode for GelatoIdNumberReport {
         let mut last_name = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "dob" => decoder.optional_into(&mut dob)?,
-                "error" => decoder.optional_into(&mut error)?,
-                "first_name" => decoder.optional_into(&mut first_name)?,
-                "id_number" => decoder.optional_into(&mut id_number)?,
-                "id_number_type" => decoder.optional_into(&mut id_number_type)?,
-                "last_name" => decoder.optional_into(&mut last_name)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.optional_into(&mut dob)?,
+                1 => decoder.optional_into(&mut error)?,
+                2 => decoder.optional_into(&mut first_name)?,
+                3 => decoder.optional_into(&mut id_number)?,
+                4 => decoder.optional_into(&mut id_number_type)?,
+                5 => decoder.optional_into(&mut last_name)?,
+                6 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -482,14 +611,27 @@ impl stripe_core::Decode for GelatoIdNumberReportError {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "reason" => 1,
+                _ => 2,
+            }
+        }
         let mut code = None;
         let mut reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.optional_into(&mut code)?,
-                "reason" => decoder.optional_into(&mut reason)?,
+                0 => decoder.optional_into(&mut code)?,
+                1 => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -530,22 +672,35 @@ impl stripe_core::Decode for GelatoReportDocumentOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allowed_types"),
+            stripe_core::decode::Key::new("require_id_number"),
+            stripe_core::decode::Key::new("require_live_capture"),
+            stripe_core::decode::Key::new("require_matching_selfie"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allowed_types" => 0,
+                "require_id_number" => 1,
+                "require_live_capture" => 2,
+                "require_matching_selfie" => 3,
+                _ => 4,
+            }
+        }
         let mut allowed_types = None;
         let mut require_id_number = None;
         let mut require_live_capture = None;
         let mut require_matching_selfie = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allowed_types" => decoder.optional_into(&mut allowed_types)?,
-                "require_id_number" => decoder.optional_into(&mut require_id_number)?,
-                "require_live_capture" => {
-                    decoder.optional_into(&mut require_live_capture)?
-                }
-                "require_matching_selfie" => {
-                    decoder.optional_into(&mut require_matching_selfie)?
-                }
+                0 => decoder.optional_into(&mut allowed_types)?,
+                1 => decoder.optional_into(&mut require_id_number)?,
+                2 => decoder.optional_into(&mut require_live_capture)?,
+                3 => decoder.optional_into(&mut require_matching_selfie)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -594,18 +749,35 @@ impl stripe_core::Decode for GelatoSelfieReport {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("document"),
+            stripe_core::decode::Key::new("error"),
+            stripe_core::decode::Key::new("selfie"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "document" => 0,
+                "error" => 1,
+                "selfie" => 2,
+                "status" => 3,
+                _ => 4,
+            }
+        }
         let mut document = None;
         let mut error = None;
         let mut selfie = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "document" => decoder.optional_into(&mut document)?,
-                "error" => decoder.optional_into(&mut error)?,
-                "selfie" => decoder.optional_into(&mut selfie)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.optional_into(&mut document)?,
+                1 => decoder.optional_into(&mut error)?,
+                2 => decoder.optional_into(&mut selfie)?,
+                3 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -647,14 +819,27 @@ impl stripe_core::Decode for GelatoSelfieReportError {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "reason" => 1,
+                _ => 2,
+            }
+        }
         let mut code = None;
         let mut reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.optional_into(&mut code)?,
-                "reason" => decoder.optional_into(&mut reason)?,
+                0 => decoder.optional_into(&mut code)?,
+                1 => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -687,14 +872,27 @@ impl stripe_core::Decode for GelatoVerificationReportOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("document"),
+            stripe_core::decode::Key::new("id_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "document" => 0,
+                "id_number" => 1,
+                _ => 2,
+            }
+        }
         let mut document = None;
         let mut id_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "document" => decoder.optional_into(&mut document)?,
-                "id_number" => decoder.optional_into(&mut id_number)?,
+                0 => decoder.optional_into(&mut document)?,
+                1 => decoder.optional_into(&mut id_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -774,6 +972,69 @@ impl stripe_core::Decode for VerificationReport {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("document"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("id_number"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("options"),
+            stripe_core::decode::Key::new("selfie"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("verification_session"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 10,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 8,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 5,
+                        "selfie" => 7,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        "options" => 6,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "document" => 1,
+                        "livemode" => 4,
+                        _ => 10,
+                    }
+                }
+                9 => {
+                    match key {
+                        "id_number" => 3,
+                        _ => 10,
+                    }
+                }
+                20 => {
+                    match key {
+                        "verification_session" => 9,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut created = None;
         let mut document = None;
         let mut id = None;
@@ -785,62 +1046,23 @@ impl stripe_core::Decode for VerificationReport {
         let mut type_ = None;
         let mut verification_session = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.optional_into(&mut document)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.optional_into(&mut id_number)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => {
+                    decoder
+                        .object_name_into(&mut object, "identity.verification_report")?
                 }
-                4 => {
-                    match key {
-                        "type" => decoder.optional_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "identity.verification_report",
-                                )?
-                        }
-                        "selfie" => decoder.optional_into(&mut selfie)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "options" => decoder.optional_into(&mut options)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "document" => decoder.optional_into(&mut document)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "id_number" => decoder.optional_into(&mut id_number)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "verification_session" => {
-                            decoder.optional_into(&mut verification_session)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                6 => decoder.optional_into(&mut options)?,
+                7 => decoder.optional_into(&mut selfie)?,
+                8 => decoder.optional_into(&mut type_)?,
+                9 => decoder.optional_into(&mut verification_session)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -22,16 +22,31 @@ impl stripe_core::Decode for GelatoDataVerifiedOutputsDate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -72,22 +87,35 @@ impl stripe_core::Decode for GelatoSessionDocumentOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allowed_types"),
+            stripe_core::decode::Key::new("require_id_number"),
+            stripe_core::decode::Key::new("require_live_capture"),
+            stripe_core::decode::Key::new("require_matching_selfie"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allowed_types" => 0,
+                "require_id_number" => 1,
+                "require_live_capture" => 2,
+                "require_matching_selfie" => 3,
+                _ => 4,
+            }
+        }
         let mut allowed_types = None;
         let mut require_id_number = None;
         let mut require_live_capture = None;
         let mut require_matching_selfie = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allowed_types" => decoder.optional_into(&mut allowed_types)?,
-                "require_id_number" => decoder.optional_into(&mut require_id_number)?,
-                "require_live_capture" => {
-                    decoder.optional_into(&mut require_live_capture)?
-                }
-                "require_matching_selfie" => {
-                    decoder.optional_into(&mut require_matching_selfie)?
-                }
+                0 => decoder.optional_into(&mut allowed_types)?,
+                1 => decoder.optional_into(&mut require_id_number)?,
+                2 => decoder.optional_into(&mut require_live_capture)?,
+                3 => decoder.optional_into(&mut require_matching_selfie)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -131,14 +159,27 @@ impl stripe_core::Decode for GelatoSessionLastError {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "reason" => 1,
+                _ => 2,
+            }
+        }
         let mut code = None;
         let mut reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.optional_into(&mut code)?,
-                "reason" => decoder.optional_into(&mut reason)?,
+                0 => decoder.optional_into(&mut code)?,
+                1 => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -171,14 +212,27 @@ impl stripe_core::Decode for GelatoVerificationSessionOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("document"),
+            stripe_core::decode::Key::new("id_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "document" => 0,
+                "id_number" => 1,
+                _ => 2,
+            }
+        }
         let mut document = None;
         let mut id_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "document" => decoder.optional_into(&mut document)?,
-                "id_number" => decoder.optional_into(&mut id_number)?,
+                0 => decoder.optional_into(&mut document)?,
+                1 => decoder.optional_into(&mut id_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -225,6 +279,26 @@ impl stripe_core::Decode for GelatoVerifiedOutputs {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("dob"),
+            stripe_core::decode::Key::new("first_name"),
+            stripe_core::decode::Key::new("id_number"),
+            stripe_core::decode::Key::new("id_number_type"),
+            stripe_core::decode::Key::new("last_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "dob" => 1,
+                "first_name" => 2,
+                "id_number" => 3,
+                "id_number_type" => 4,
+                "last_name" => 5,
+                _ => 6,
+            }
+        }
         let mut address = None;
         let mut dob = None;
         let mut first_name = None;
@@ -232,15 +306,16 @@ impl stripe_core::Decode for GelatoVerifiedOutputs {
         let mut id_number_type = None;
         let mut last_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.optional_into(&mut address)?,
-                "dob" => decoder.optional_into(&mut dob)?,
-                "first_name" => decoder.optional_into(&mut first_name)?,
-                "id_number" => decoder.optional_into(&mut id_number)?,
-                "id_number_type" => decoder.optional_into(&mut id_number_type)?,
-                "last_name" => decoder.optional_into(&mut last_name)?,
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut dob)?,
+                2 => decoder.optional_into(&mut first_name)?,
+                3 => decoder.optional_into(&mut id_number)?,
+                4 => decoder.optional_into(&mut id_number_type)?,
+                5 => decoder.optional_into(&mut last_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -341,6 +416,97 @@ impl stripe_core::Decode for VerificationSession {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("client_secret"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("last_error"),
+            stripe_core::decode::Key::new("last_verification_report"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("options"),
+            stripe_core::decode::Key::new("redaction"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("url"),
+            stripe_core::decode::Key::new("verified_outputs"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 14,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 12,
+                        _ => 14,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 11,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 7,
+                        "status" => 10,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "options" => 8,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 5,
+                        "metadata" => 6,
+                        _ => 14,
+                    }
+                }
+                9 => {
+                    match key {
+                        "redaction" => 9,
+                        _ => 14,
+                    }
+                }
+                10 => {
+                    match key {
+                        "last_error" => 3,
+                        _ => 14,
+                    }
+                }
+                13 => {
+                    match key {
+                        "client_secret" => 0,
+                        _ => 14,
+                    }
+                }
+                16 => {
+                    match key {
+                        "verified_outputs" => 13,
+                        _ => 14,
+                    }
+                }
+                24 => {
+                    match key {
+                        "last_verification_report" => 4,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut client_secret = None;
         let mut created = None;
         let mut id = None;
@@ -356,88 +522,27 @@ impl stripe_core::Decode for VerificationSession {
         let mut url = None;
         let mut verified_outputs = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.optional_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.optional_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "identity.verification_session",
-                                )?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut client_secret)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.optional_into(&mut last_error)?,
+                4 => decoder.optional_into(&mut last_verification_report)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.required_into(&mut metadata)?,
                 7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "options" => decoder.optional_into(&mut options)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder
+                        .object_name_into(&mut object, "identity.verification_session")?
                 }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "redaction" => decoder.optional_into(&mut redaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "last_error" => decoder.optional_into(&mut last_error)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "client_secret" => decoder.optional_into(&mut client_secret)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "verified_outputs" => {
-                            decoder.optional_into(&mut verified_outputs)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                24 => {
-                    match key {
-                        "last_verification_report" => {
-                            decoder.optional_into(&mut last_verification_report)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                8 => decoder.optional_into(&mut options)?,
+                9 => decoder.optional_into(&mut redaction)?,
+                10 => decoder.required_into(&mut status)?,
+                11 => decoder.optional_into(&mut type_)?,
+                12 => decoder.optional_into(&mut url)?,
+                13 => decoder.optional_into(&mut verified_outputs)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -489,12 +594,23 @@ impl stripe_core::Decode for VerificationSessionRedaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "status" => 0,
+                _ => 1,
+            }
+        }
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -47,6 +47,30 @@ impl stripe_core::Decode for EarlyFraudWarning {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("actionable"),
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("fraud_type"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payment_intent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "actionable" => 0,
+                "charge" => 1,
+                "created" => 2,
+                "fraud_type" => 3,
+                "id" => 4,
+                "livemode" => 5,
+                "object" => 6,
+                "payment_intent" => 7,
+                _ => 8,
+            }
+        }
         let mut actionable = None;
         let mut charge = None;
         let mut created = None;
@@ -56,19 +80,18 @@ impl stripe_core::Decode for EarlyFraudWarning {
         let mut object: Option<()> = None;
         let mut payment_intent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "actionable" => decoder.required_into(&mut actionable)?,
-                "charge" => decoder.required_into(&mut charge)?,
-                "created" => decoder.required_into(&mut created)?,
-                "fraud_type" => decoder.required_into(&mut fraud_type)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "radar.early_fraud_warning")?
-                }
-                "payment_intent" => decoder.optional_into(&mut payment_intent)?,
+                0 => decoder.required_into(&mut actionable)?,
+                1 => decoder.required_into(&mut charge)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut fraud_type)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.object_name_into(&mut object, "radar.early_fraud_warning")?,
+                7 => decoder.optional_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

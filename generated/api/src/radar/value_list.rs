@@ -46,6 +46,74 @@ impl stripe_core::Decode for ValueList {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alias"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("created_by"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("item_type"),
+            stripe_core::decode::Key::new("list_items"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 3,
+                        _ => 10,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 8,
+                        _ => 10,
+                    }
+                }
+                5 => {
+                    match key {
+                        "alias" => 0,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 9,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        _ => 10,
+                    }
+                }
+                9 => {
+                    match key {
+                        "item_type" => 4,
+                        _ => 10,
+                    }
+                }
+                10 => {
+                    match key {
+                        "created_by" => 2,
+                        "list_items" => 5,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut alias = None;
         let mut created = None;
         let mut created_by = None;
@@ -57,61 +125,20 @@ impl stripe_core::Decode for ValueList {
         let mut name = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "alias" => decoder.required_into(&mut alias)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "radar.value_list")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "item_type" => decoder.required_into(&mut item_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "created_by" => decoder.required_into(&mut created_by)?,
-                        "list_items" => decoder.required_into(&mut list_items)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut alias)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut created_by)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut item_type)?,
+                5 => decoder.required_into(&mut list_items)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.required_into(&mut metadata)?,
+                8 => decoder.required_into(&mut name)?,
+                9 => decoder.object_name_into(&mut object, "radar.value_list")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

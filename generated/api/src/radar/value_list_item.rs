@@ -40,6 +40,28 @@ impl stripe_core::Decode for ValueListItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("created_by"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("value"),
+            stripe_core::decode::Key::new("value_list"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "created_by" => 1,
+                "id" => 2,
+                "livemode" => 3,
+                "object" => 4,
+                "value" => 5,
+                "value_list" => 6,
+                _ => 7,
+            }
+        }
         let mut created = None;
         let mut created_by = None;
         let mut id = None;
@@ -48,18 +70,17 @@ impl stripe_core::Decode for ValueListItem {
         let mut value = None;
         let mut value_list = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "created_by" => decoder.required_into(&mut created_by)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "radar.value_list_item")?
-                }
-                "value" => decoder.required_into(&mut value)?,
-                "value_list" => decoder.required_into(&mut value_list)?,
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut created_by)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "radar.value_list_item")?,
+                5 => decoder.required_into(&mut value)?,
+                6 => decoder.required_into(&mut value_list)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -36,6 +36,30 @@ impl stripe_core::Decode for FinancialReportingFinanceReportRunRunParameters {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("columns"),
+            stripe_core::decode::Key::new("connected_account"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("interval_end"),
+            stripe_core::decode::Key::new("interval_start"),
+            stripe_core::decode::Key::new("payout"),
+            stripe_core::decode::Key::new("reporting_category"),
+            stripe_core::decode::Key::new("timezone"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "columns" => 0,
+                "connected_account" => 1,
+                "currency" => 2,
+                "interval_end" => 3,
+                "interval_start" => 4,
+                "payout" => 5,
+                "reporting_category" => 6,
+                "timezone" => 7,
+                _ => 8,
+            }
+        }
         let mut columns = None;
         let mut connected_account = None;
         let mut currency = None;
@@ -45,17 +69,18 @@ impl stripe_core::Decode for FinancialReportingFinanceReportRunRunParameters {
         let mut reporting_category = None;
         let mut timezone = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "columns" => decoder.optional_into(&mut columns)?,
-                "connected_account" => decoder.optional_into(&mut connected_account)?,
-                "currency" => decoder.optional_into(&mut currency)?,
-                "interval_end" => decoder.optional_into(&mut interval_end)?,
-                "interval_start" => decoder.optional_into(&mut interval_start)?,
-                "payout" => decoder.optional_into(&mut payout)?,
-                "reporting_category" => decoder.optional_into(&mut reporting_category)?,
-                "timezone" => decoder.optional_into(&mut timezone)?,
+                0 => decoder.optional_into(&mut columns)?,
+                1 => decoder.optional_into(&mut connected_account)?,
+                2 => decoder.optional_into(&mut currency)?,
+                3 => decoder.optional_into(&mut interval_end)?,
+                4 => decoder.optional_into(&mut interval_start)?,
+                5 => decoder.optional_into(&mut payout)?,
+                6 => decoder.optional_into(&mut reporting_category)?,
+                7 => decoder.optional_into(&mut timezone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -140,6 +165,74 @@ impl stripe_core::Decode for ReportRun {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("error"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("parameters"),
+            stripe_core::decode::Key::new("report_type"),
+            stripe_core::decode::Key::new("result"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("succeeded_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 10,
+                    }
+                }
+                5 => {
+                    match key {
+                        "error" => 1,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 4,
+                        "result" => 7,
+                        "status" => 8,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 3,
+                        _ => 10,
+                    }
+                }
+                10 => {
+                    match key {
+                        "parameters" => 5,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "report_type" => 6,
+                        _ => 10,
+                    }
+                }
+                12 => {
+                    match key {
+                        "succeeded_at" => 9,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut created = None;
         let mut error = None;
         let mut id = None;
@@ -151,62 +244,20 @@ impl stripe_core::Decode for ReportRun {
         let mut status = None;
         let mut succeeded_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "error" => decoder.optional_into(&mut error)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "reporting.report_run")?
-                        }
-                        "result" => decoder.optional_into(&mut result)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "parameters" => decoder.required_into(&mut parameters)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "report_type" => decoder.required_into(&mut report_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "succeeded_at" => decoder.optional_into(&mut succeeded_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.optional_into(&mut error)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "reporting.report_run")?,
+                5 => decoder.required_into(&mut parameters)?,
+                6 => decoder.required_into(&mut report_type)?,
+                7 => decoder.optional_into(&mut result)?,
+                8 => decoder.required_into(&mut status)?,
+                9 => decoder.optional_into(&mut succeeded_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -50,6 +50,72 @@ impl stripe_core::Decode for ReportType {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("data_available_end"),
+            stripe_core::decode::Key::new("data_available_start"),
+            stripe_core::decode::Key::new("default_columns"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("updated"),
+            stripe_core::decode::Key::new("version"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 3,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 5,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "updated" => 7,
+                        "version" => 8,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 4,
+                        _ => 9,
+                    }
+                }
+                15 => {
+                    match key {
+                        "default_columns" => 2,
+                        _ => 9,
+                    }
+                }
+                18 => {
+                    match key {
+                        "data_available_end" => 0,
+                        _ => 9,
+                    }
+                }
+                20 => {
+                    match key {
+                        "data_available_start" => 1,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut data_available_end = None;
         let mut data_available_start = None;
         let mut default_columns = None;
@@ -60,65 +126,19 @@ impl stripe_core::Decode for ReportType {
         let mut updated = None;
         let mut version = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "reporting.report_type")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "updated" => decoder.required_into(&mut updated)?,
-                        "version" => decoder.required_into(&mut version)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "default_columns" => decoder.optional_into(&mut default_columns)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "data_available_end" => {
-                            decoder.required_into(&mut data_available_end)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "data_available_start" => {
-                            decoder.required_into(&mut data_available_start)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut data_available_end)?,
+                1 => decoder.required_into(&mut data_available_start)?,
+                2 => decoder.optional_into(&mut default_columns)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.required_into(&mut name)?,
+                6 => decoder.object_name_into(&mut object, "reporting.report_type")?,
+                7 => decoder.required_into(&mut updated)?,
+                8 => decoder.required_into(&mut version)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

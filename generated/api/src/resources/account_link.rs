@@ -28,18 +28,35 @@ impl stripe_core::Decode for AccountLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "expires_at" => 1,
+                "object" => 2,
+                "url" => 3,
+                _ => 4,
+            }
+        }
         let mut created = None;
         let mut expires_at = None;
         let mut object: Option<()> = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "object" => decoder.object_name_into(&mut object, "account_link")?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut expires_at)?,
+                2 => decoder.object_name_into(&mut object, "account_link")?,
+                3 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

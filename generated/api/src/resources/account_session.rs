@@ -38,6 +38,26 @@ impl stripe_core::Decode for AccountSession {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("client_secret"),
+            stripe_core::decode::Key::new("components"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account" => 0,
+                "client_secret" => 1,
+                "components" => 2,
+                "expires_at" => 3,
+                "livemode" => 4,
+                "object" => 5,
+                _ => 6,
+            }
+        }
         let mut account = None;
         let mut client_secret = None;
         let mut components = None;
@@ -45,15 +65,16 @@ impl stripe_core::Decode for AccountSession {
         let mut livemode = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account" => decoder.required_into(&mut account)?,
-                "client_secret" => decoder.required_into(&mut client_secret)?,
-                "components" => decoder.required_into(&mut components)?,
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "account_session")?,
+                0 => decoder.required_into(&mut account)?,
+                1 => decoder.required_into(&mut client_secret)?,
+                2 => decoder.required_into(&mut components)?,
+                3 => decoder.required_into(&mut expires_at)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.object_name_into(&mut object, "account_session")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -100,12 +121,23 @@ impl stripe_core::Decode for ConnectEmbeddedAccountSessionCreateComponents {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_onboarding"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_onboarding" => 0,
+                _ => 1,
+            }
+        }
         let mut account_onboarding = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_onboarding" => decoder.required_into(&mut account_onboarding)?,
+                0 => decoder.required_into(&mut account_onboarding)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -141,12 +173,23 @@ impl stripe_core::Decode for ConnectEmbeddedBaseConfig {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

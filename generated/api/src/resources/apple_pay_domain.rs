@@ -32,20 +32,39 @@ impl stripe_core::Decode for ApplePayDomain {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("domain_name"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "domain_name" => 1,
+                "id" => 2,
+                "livemode" => 3,
+                "object" => 4,
+                _ => 5,
+            }
+        }
         let mut created = None;
         let mut domain_name = None;
         let mut id = None;
         let mut livemode = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "domain_name" => decoder.required_into(&mut domain_name)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "apple_pay_domain")?,
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut domain_name)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "apple_pay_domain")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -43,6 +43,28 @@ impl stripe_core::Decode for Balance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available"),
+            stripe_core::decode::Key::new("connect_reserved"),
+            stripe_core::decode::Key::new("instant_available"),
+            stripe_core::decode::Key::new("issuing"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("pending"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available" => 0,
+                "connect_reserved" => 1,
+                "instant_available" => 2,
+                "issuing" => 3,
+                "livemode" => 4,
+                "object" => 5,
+                "pending" => 6,
+                _ => 7,
+            }
+        }
         let mut available = None;
         let mut connect_reserved = None;
         let mut instant_available = None;
@@ -51,16 +73,17 @@ impl stripe_core::Decode for Balance {
         let mut object: Option<()> = None;
         let mut pending = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available" => decoder.required_into(&mut available)?,
-                "connect_reserved" => decoder.optional_into(&mut connect_reserved)?,
-                "instant_available" => decoder.optional_into(&mut instant_available)?,
-                "issuing" => decoder.optional_into(&mut issuing)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "balance")?,
-                "pending" => decoder.required_into(&mut pending)?,
+                0 => decoder.required_into(&mut available)?,
+                1 => decoder.optional_into(&mut connect_reserved)?,
+                2 => decoder.optional_into(&mut instant_available)?,
+                3 => decoder.optional_into(&mut issuing)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.object_name_into(&mut object, "balance")?,
+                6 => decoder.required_into(&mut pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -107,16 +130,31 @@ impl stripe_core::Decode for BalanceAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("source_types"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                "source_types" => 2,
+                _ => 3,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut source_types = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "source_types" => decoder.optional_into(&mut source_types)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.optional_into(&mut source_types)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -161,16 +199,31 @@ impl stripe_core::Decode for BalanceAmountBySourceType {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_account"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("fpx"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_account" => 0,
+                "card" => 1,
+                "fpx" => 2,
+                _ => 3,
+            }
+        }
         let mut bank_account = None;
         let mut card = None;
         let mut fpx = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_account" => decoder.optional_into(&mut bank_account)?,
-                "card" => decoder.optional_into(&mut card)?,
-                "fpx" => decoder.optional_into(&mut fpx)?,
+                0 => decoder.optional_into(&mut bank_account)?,
+                1 => decoder.optional_into(&mut card)?,
+                2 => decoder.optional_into(&mut fpx)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -206,12 +259,23 @@ impl stripe_core::Decode for BalanceDetail {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available" => 0,
+                _ => 1,
+            }
+        }
         let mut available = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available" => decoder.required_into(&mut available)?,
+                0 => decoder.required_into(&mut available)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

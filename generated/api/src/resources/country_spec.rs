@@ -47,6 +47,30 @@ impl stripe_core::Decode for CountrySpec {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("default_currency"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("supported_bank_account_currencies"),
+            stripe_core::decode::Key::new("supported_payment_currencies"),
+            stripe_core::decode::Key::new("supported_payment_methods"),
+            stripe_core::decode::Key::new("supported_transfer_countries"),
+            stripe_core::decode::Key::new("verification_fields"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "default_currency" => 0,
+                "id" => 1,
+                "object" => 2,
+                "supported_bank_account_currencies" => 3,
+                "supported_payment_currencies" => 4,
+                "supported_payment_methods" => 5,
+                "supported_transfer_countries" => 6,
+                "verification_fields" => 7,
+                _ => 8,
+            }
+        }
         let mut default_currency = None;
         let mut id = None;
         let mut object: Option<()> = None;
@@ -56,25 +80,18 @@ impl stripe_core::Decode for CountrySpec {
         let mut supported_transfer_countries = None;
         let mut verification_fields = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "default_currency" => decoder.required_into(&mut default_currency)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "country_spec")?,
-                "supported_bank_account_currencies" => {
-                    decoder.required_into(&mut supported_bank_account_currencies)?
-                }
-                "supported_payment_currencies" => {
-                    decoder.required_into(&mut supported_payment_currencies)?
-                }
-                "supported_payment_methods" => {
-                    decoder.required_into(&mut supported_payment_methods)?
-                }
-                "supported_transfer_countries" => {
-                    decoder.required_into(&mut supported_transfer_countries)?
-                }
-                "verification_fields" => decoder.required_into(&mut verification_fields)?,
+                0 => decoder.required_into(&mut default_currency)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.object_name_into(&mut object, "country_spec")?,
+                3 => decoder.required_into(&mut supported_bank_account_currencies)?,
+                4 => decoder.required_into(&mut supported_payment_currencies)?,
+                5 => decoder.required_into(&mut supported_payment_methods)?,
+                6 => decoder.required_into(&mut supported_transfer_countries)?,
+                7 => decoder.required_into(&mut verification_fields)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -148,14 +165,27 @@ impl stripe_core::Decode for CountrySpecVerificationFieldDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional"),
+            stripe_core::decode::Key::new("minimum"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional" => 0,
+                "minimum" => 1,
+                _ => 2,
+            }
+        }
         let mut additional = None;
         let mut minimum = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional" => decoder.required_into(&mut additional)?,
-                "minimum" => decoder.required_into(&mut minimum)?,
+                0 => decoder.required_into(&mut additional)?,
+                1 => decoder.required_into(&mut minimum)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -188,14 +218,27 @@ impl stripe_core::Decode for CountrySpecVerificationFields {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("company"),
+            stripe_core::decode::Key::new("individual"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "company" => 0,
+                "individual" => 1,
+                _ => 2,
+            }
+        }
         let mut company = None;
         let mut individual = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "company" => decoder.required_into(&mut company)?,
-                "individual" => decoder.required_into(&mut individual)?,
+                0 => decoder.required_into(&mut company)?,
+                1 => decoder.required_into(&mut individual)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

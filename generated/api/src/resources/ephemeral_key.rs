@@ -36,6 +36,26 @@ impl stripe_core::Decode for EphemeralKey {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("expires"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("secret"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "expires" => 1,
+                "id" => 2,
+                "livemode" => 3,
+                "object" => 4,
+                "secret" => 5,
+                _ => 6,
+            }
+        }
         let mut created = None;
         let mut expires = None;
         let mut id = None;
@@ -43,15 +63,16 @@ impl stripe_core::Decode for EphemeralKey {
         let mut object: Option<()> = None;
         let mut secret = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "expires" => decoder.required_into(&mut expires)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "ephemeral_key")?,
-                "secret" => decoder.optional_into(&mut secret)?,
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut expires)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "ephemeral_key")?,
+                5 => decoder.optional_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -75,6 +75,69 @@ impl stripe_core::Decode for Event {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("api_version"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("data"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("pending_webhooks"),
+            stripe_core::decode::Key::new("request"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 10,
+                    }
+                }
+                4 => {
+                    match key {
+                        "data" => 3,
+                        "type" => 9,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "account" => 0,
+                        "created" => 2,
+                        "request" => 8,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 5,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "api_version" => 1,
+                        _ => 10,
+                    }
+                }
+                16 => {
+                    match key {
+                        "pending_webhooks" => 7,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut account = None;
         let mut api_version = None;
         let mut created = None;
@@ -86,56 +149,20 @@ impl stripe_core::Decode for Event {
         let mut request = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "data" => decoder.required_into(&mut data)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "event")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "account" => decoder.optional_into(&mut account)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        "request" => decoder.optional_into(&mut request)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "api_version" => decoder.optional_into(&mut api_version)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "pending_webhooks" => {
-                            decoder.required_into(&mut pending_webhooks)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account)?,
+                1 => decoder.optional_into(&mut api_version)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut data)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.object_name_into(&mut object, "event")?,
+                7 => decoder.required_into(&mut pending_webhooks)?,
+                8 => decoder.optional_into(&mut request)?,
+                9 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -191,14 +218,27 @@ impl stripe_core::Decode for NotificationEventData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("previous_attributes"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "object" => 0,
+                "previous_attributes" => 1,
+                _ => 2,
+            }
+        }
         let mut object = None;
         let mut previous_attributes = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "object" => decoder.required_into(&mut object)?,
-                "previous_attributes" => decoder.optional_into(&mut previous_attributes)?,
+                0 => decoder.required_into(&mut object)?,
+                1 => decoder.optional_into(&mut previous_attributes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -245,14 +285,27 @@ impl stripe_core::Decode for NotificationEventRequest {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("idempotency_key"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "idempotency_key" => 1,
+                _ => 2,
+            }
+        }
         let mut id = None;
         let mut idempotency_key = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.optional_into(&mut id)?,
-                "idempotency_key" => decoder.optional_into(&mut idempotency_key)?,
+                0 => decoder.optional_into(&mut id)?,
+                1 => decoder.optional_into(&mut idempotency_key)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -40,16 +40,31 @@ impl stripe_core::Decode for ExchangeRate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("rates"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "object" => 1,
+                "rates" => 2,
+                _ => 3,
+            }
+        }
         let mut id = None;
         let mut object: Option<()> = None;
         let mut rates = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "exchange_rate")?,
-                "rates" => decoder.required_into(&mut rates)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.object_name_into(&mut object, "exchange_rate")?,
+                2 => decoder.required_into(&mut rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -101,6 +101,171 @@ impl stripe_core::Decode for PaymentLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("after_completion"),
+            stripe_core::decode::Key::new("allow_promotion_codes"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("application_fee_amount"),
+            stripe_core::decode::Key::new("application_fee_percent"),
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("billing_address_collection"),
+            stripe_core::decode::Key::new("consent_collection"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("custom_fields"),
+            stripe_core::decode::Key::new("custom_text"),
+            stripe_core::decode::Key::new("customer_creation"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice_creation"),
+            stripe_core::decode::Key::new("line_items"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("payment_intent_data"),
+            stripe_core::decode::Key::new("payment_method_collection"),
+            stripe_core::decode::Key::new("payment_method_types"),
+            stripe_core::decode::Key::new("phone_number_collection"),
+            stripe_core::decode::Key::new("shipping_address_collection"),
+            stripe_core::decode::Key::new("shipping_options"),
+            stripe_core::decode::Key::new("submit_type"),
+            stripe_core::decode::Key::new("subscription_data"),
+            stripe_core::decode::Key::new("tax_id_collection"),
+            stripe_core::decode::Key::new("transfer_data"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 32] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 13,
+                        _ => 31,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 30,
+                        _ => 31,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "object" => 18,
+                        _ => 31,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 9,
+                        "livemode" => 16,
+                        "metadata" => 17,
+                        _ => 31,
+                    }
+                }
+                10 => {
+                    match key {
+                        "line_items" => 15,
+                        _ => 31,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 3,
+                        "custom_text" => 11,
+                        "submit_type" => 26,
+                        _ => 31,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 19,
+                        _ => 31,
+                    }
+                }
+                13 => {
+                    match key {
+                        "automatic_tax" => 6,
+                        "custom_fields" => 10,
+                        "transfer_data" => 29,
+                        _ => 31,
+                    }
+                }
+                16 => {
+                    match key {
+                        "after_completion" => 1,
+                        "invoice_creation" => 14,
+                        "shipping_options" => 25,
+                        _ => 31,
+                    }
+                }
+                17 => {
+                    match key {
+                        "customer_creation" => 12,
+                        "subscription_data" => 27,
+                        "tax_id_collection" => 28,
+                        _ => 31,
+                    }
+                }
+                18 => {
+                    match key {
+                        "consent_collection" => 8,
+                        _ => 31,
+                    }
+                }
+                19 => {
+                    match key {
+                        "payment_intent_data" => 20,
+                        _ => 31,
+                    }
+                }
+                20 => {
+                    match key {
+                        "payment_method_types" => 22,
+                        _ => 31,
+                    }
+                }
+                21 => {
+                    match key {
+                        "allow_promotion_codes" => 2,
+                        _ => 31,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_fee_amount" => 4,
+                        _ => 31,
+                    }
+                }
+                23 => {
+                    match key {
+                        "application_fee_percent" => 5,
+                        "phone_number_collection" => 23,
+                        _ => 31,
+                    }
+                }
+                25 => {
+                    match key {
+                        "payment_method_collection" => 21,
+                        _ => 31,
+                    }
+                }
+                26 => {
+                    match key {
+                        "billing_address_collection" => 7,
+                        _ => 31,
+                    }
+                }
+                27 => {
+                    match key {
+                        "shipping_address_collection" => 24,
+                        _ => 31,
+                    }
+                }
+                _ => 31,
+            }
+        }
         let mut active = None;
         let mut after_completion = None;
         let mut allow_promotion_codes = None;
@@ -133,169 +298,41 @@ impl stripe_core::Decode for PaymentLink {
         let mut transfer_data = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.required_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "payment_link")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "line_items" => decoder.optional_into(&mut line_items)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "custom_text" => decoder.required_into(&mut custom_text)?,
-                        "submit_type" => decoder.required_into(&mut submit_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
-                        "custom_fields" => decoder.required_into(&mut custom_fields)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "after_completion" => {
-                            decoder.required_into(&mut after_completion)?
-                        }
-                        "invoice_creation" => {
-                            decoder.optional_into(&mut invoice_creation)?
-                        }
-                        "shipping_options" => {
-                            decoder.required_into(&mut shipping_options)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "customer_creation" => {
-                            decoder.required_into(&mut customer_creation)?
-                        }
-                        "subscription_data" => {
-                            decoder.optional_into(&mut subscription_data)?
-                        }
-                        "tax_id_collection" => {
-                            decoder.required_into(&mut tax_id_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "consent_collection" => {
-                            decoder.optional_into(&mut consent_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "payment_intent_data" => {
-                            decoder.optional_into(&mut payment_intent_data)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "payment_method_types" => {
-                            decoder.optional_into(&mut payment_method_types)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "allow_promotion_codes" => {
-                            decoder.required_into(&mut allow_promotion_codes)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_fee_amount" => {
-                            decoder.optional_into(&mut application_fee_amount)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "application_fee_percent" => {
-                            decoder.optional_into(&mut application_fee_percent)?
-                        }
-                        "phone_number_collection" => {
-                            decoder.required_into(&mut phone_number_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "payment_method_collection" => {
-                            decoder.required_into(&mut payment_method_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "billing_address_collection" => {
-                            decoder.required_into(&mut billing_address_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "shipping_address_collection" => {
-                            decoder.optional_into(&mut shipping_address_collection)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.required_into(&mut after_completion)?,
+                2 => decoder.required_into(&mut allow_promotion_codes)?,
+                3 => decoder.optional_into(&mut application)?,
+                4 => decoder.optional_into(&mut application_fee_amount)?,
+                5 => decoder.optional_into(&mut application_fee_percent)?,
+                6 => decoder.required_into(&mut automatic_tax)?,
+                7 => decoder.required_into(&mut billing_address_collection)?,
+                8 => decoder.optional_into(&mut consent_collection)?,
+                9 => decoder.required_into(&mut currency)?,
+                10 => decoder.required_into(&mut custom_fields)?,
+                11 => decoder.required_into(&mut custom_text)?,
+                12 => decoder.required_into(&mut customer_creation)?,
+                13 => decoder.required_into(&mut id)?,
+                14 => decoder.optional_into(&mut invoice_creation)?,
+                15 => decoder.optional_into(&mut line_items)?,
+                16 => decoder.required_into(&mut livemode)?,
+                17 => decoder.required_into(&mut metadata)?,
+                18 => decoder.object_name_into(&mut object, "payment_link")?,
+                19 => decoder.optional_into(&mut on_behalf_of)?,
+                20 => decoder.optional_into(&mut payment_intent_data)?,
+                21 => decoder.required_into(&mut payment_method_collection)?,
+                22 => decoder.optional_into(&mut payment_method_types)?,
+                23 => decoder.required_into(&mut phone_number_collection)?,
+                24 => decoder.optional_into(&mut shipping_address_collection)?,
+                25 => decoder.required_into(&mut shipping_options)?,
+                26 => decoder.required_into(&mut submit_type)?,
+                27 => decoder.optional_into(&mut subscription_data)?,
+                28 => decoder.required_into(&mut tax_id_collection)?,
+                29 => decoder.optional_into(&mut transfer_data)?,
+                30 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -432,16 +469,31 @@ impl stripe_core::Decode for PaymentLinksResourceAfterCompletion {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("hosted_confirmation"),
+            stripe_core::decode::Key::new("redirect"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "hosted_confirmation" => 0,
+                "redirect" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut hosted_confirmation = None;
         let mut redirect = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "hosted_confirmation" => decoder.optional_into(&mut hosted_confirmation)?,
-                "redirect" => decoder.optional_into(&mut redirect)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut hosted_confirmation)?,
+                1 => decoder.optional_into(&mut redirect)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -478,12 +530,23 @@ impl stripe_core::Decode for PaymentLinksResourceAutomaticTax {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -516,12 +579,23 @@ impl stripe_core::Decode for PaymentLinksResourceCompletionBehaviorConfirmationP
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom_message"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom_message" => 0,
+                _ => 1,
+            }
+        }
         let mut custom_message = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom_message" => decoder.optional_into(&mut custom_message)?,
+                0 => decoder.optional_into(&mut custom_message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -553,12 +627,23 @@ impl stripe_core::Decode for PaymentLinksResourceCompletionBehaviorRedirect {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "url" => 0,
+                _ => 1,
+            }
+        }
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -594,14 +679,27 @@ impl stripe_core::Decode for PaymentLinksResourceConsentCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("promotions"),
+            stripe_core::decode::Key::new("terms_of_service"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "promotions" => 0,
+                "terms_of_service" => 1,
+                _ => 2,
+            }
+        }
         let mut promotions = None;
         let mut terms_of_service = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "promotions" => decoder.optional_into(&mut promotions)?,
-                "terms_of_service" => decoder.optional_into(&mut terms_of_service)?,
+                0 => decoder.optional_into(&mut promotions)?,
+                1 => decoder.optional_into(&mut terms_of_service)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -651,6 +749,28 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFields {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("dropdown"),
+            stripe_core::decode::Key::new("key"),
+            stripe_core::decode::Key::new("label"),
+            stripe_core::decode::Key::new("numeric"),
+            stripe_core::decode::Key::new("optional"),
+            stripe_core::decode::Key::new("text"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "dropdown" => 0,
+                "key" => 1,
+                "label" => 2,
+                "numeric" => 3,
+                "optional" => 4,
+                "text" => 5,
+                "type" => 6,
+                _ => 7,
+            }
+        }
         let mut dropdown = None;
         let mut key = None;
         let mut label = None;
@@ -659,16 +779,17 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFields {
         let mut text = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key_2) = decoder.next_field()? {
+        while let Some(key_2) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key_2 {
-                "dropdown" => decoder.optional_into(&mut dropdown)?,
-                "key" => decoder.required_into(&mut key)?,
-                "label" => decoder.required_into(&mut label)?,
-                "numeric" => decoder.optional_into(&mut numeric)?,
-                "optional" => decoder.required_into(&mut optional)?,
-                "text" => decoder.optional_into(&mut text)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut dropdown)?,
+                1 => decoder.required_into(&mut key)?,
+                2 => decoder.required_into(&mut label)?,
+                3 => decoder.optional_into(&mut numeric)?,
+                4 => decoder.required_into(&mut optional)?,
+                5 => decoder.optional_into(&mut text)?,
+                6 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -712,12 +833,23 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdown {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("options"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "options" => 0,
+                _ => 1,
+            }
+        }
         let mut options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "options" => decoder.required_into(&mut options)?,
+                0 => decoder.required_into(&mut options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -751,14 +883,27 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdownOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("label"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "label" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut label = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "label" => decoder.required_into(&mut label)?,
-                "value" => decoder.required_into(&mut value)?,
+                0 => decoder.required_into(&mut label)?,
+                1 => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -795,14 +940,27 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsLabel {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut custom = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom" => decoder.optional_into(&mut custom)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut custom)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -838,14 +996,27 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsNumeric {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("maximum_length"),
+            stripe_core::decode::Key::new("minimum_length"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "maximum_length" => 0,
+                "minimum_length" => 1,
+                _ => 2,
+            }
+        }
         let mut maximum_length = None;
         let mut minimum_length = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
-                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
+                0 => decoder.optional_into(&mut maximum_length)?,
+                1 => decoder.optional_into(&mut minimum_length)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -884,14 +1055,27 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsText {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("maximum_length"),
+            stripe_core::decode::Key::new("minimum_length"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "maximum_length" => 0,
+                "minimum_length" => 1,
+                _ => 2,
+            }
+        }
         let mut maximum_length = None;
         let mut minimum_length = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
-                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
+                0 => decoder.optional_into(&mut maximum_length)?,
+                1 => decoder.optional_into(&mut minimum_length)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -930,14 +1114,27 @@ impl stripe_core::Decode for PaymentLinksResourceCustomText {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("shipping_address"),
+            stripe_core::decode::Key::new("submit"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "shipping_address" => 0,
+                "submit" => 1,
+                _ => 2,
+            }
+        }
         let mut shipping_address = None;
         let mut submit = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
-                "submit" => decoder.optional_into(&mut submit)?,
+                0 => decoder.optional_into(&mut shipping_address)?,
+                1 => decoder.optional_into(&mut submit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -972,12 +1169,23 @@ impl stripe_core::Decode for PaymentLinksResourceCustomTextPosition {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("message"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "message" => 0,
+                _ => 1,
+            }
+        }
         let mut message = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "message" => decoder.required_into(&mut message)?,
+                0 => decoder.required_into(&mut message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1012,14 +1220,27 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceCreation {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("invoice_data"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "invoice_data" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut invoice_data = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "invoice_data" => decoder.optional_into(&mut invoice_data)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.optional_into(&mut invoice_data)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1073,6 +1294,26 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_tax_ids"),
+            stripe_core::decode::Key::new("custom_fields"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("footer"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("rendering_options"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_tax_ids" => 0,
+                "custom_fields" => 1,
+                "description" => 2,
+                "footer" => 3,
+                "metadata" => 4,
+                "rendering_options" => 5,
+                _ => 6,
+            }
+        }
         let mut account_tax_ids = None;
         let mut custom_fields = None;
         let mut description = None;
@@ -1080,15 +1321,16 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceSettings {
         let mut metadata = None;
         let mut rendering_options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_tax_ids" => decoder.optional_into(&mut account_tax_ids)?,
-                "custom_fields" => decoder.optional_into(&mut custom_fields)?,
-                "description" => decoder.optional_into(&mut description)?,
-                "footer" => decoder.optional_into(&mut footer)?,
-                "metadata" => decoder.optional_into(&mut metadata)?,
-                "rendering_options" => decoder.optional_into(&mut rendering_options)?,
+                0 => decoder.optional_into(&mut account_tax_ids)?,
+                1 => decoder.optional_into(&mut custom_fields)?,
+                2 => decoder.optional_into(&mut description)?,
+                3 => decoder.optional_into(&mut footer)?,
+                4 => decoder.optional_into(&mut metadata)?,
+                5 => decoder.optional_into(&mut rendering_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1133,14 +1375,27 @@ impl stripe_core::Decode for PaymentLinksResourcePaymentIntentData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut capture_method = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1175,12 +1430,23 @@ impl stripe_core::Decode for PaymentLinksResourcePhoneNumberCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1214,12 +1480,23 @@ impl stripe_core::Decode for PaymentLinksResourceShippingAddressCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allowed_countries"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allowed_countries" => 0,
+                _ => 1,
+            }
+        }
         let mut allowed_countries = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allowed_countries" => decoder.required_into(&mut allowed_countries)?,
+                0 => decoder.required_into(&mut allowed_countries)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1257,14 +1534,27 @@ impl stripe_core::Decode for PaymentLinksResourceShippingOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("shipping_amount"),
+            stripe_core::decode::Key::new("shipping_rate"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "shipping_amount" => 0,
+                "shipping_rate" => 1,
+                _ => 2,
+            }
+        }
         let mut shipping_amount = None;
         let mut shipping_rate = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "shipping_amount" => decoder.required_into(&mut shipping_amount)?,
-                "shipping_rate" => decoder.required_into(&mut shipping_rate)?,
+                0 => decoder.required_into(&mut shipping_amount)?,
+                1 => decoder.required_into(&mut shipping_rate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1313,14 +1603,27 @@ impl stripe_core::Decode for PaymentLinksResourceSubscriptionData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("trial_period_days"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "description" => 0,
+                "trial_period_days" => 1,
+                _ => 2,
+            }
+        }
         let mut description = None;
         let mut trial_period_days = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "description" => decoder.optional_into(&mut description)?,
-                "trial_period_days" => decoder.optional_into(&mut trial_period_days)?,
+                0 => decoder.optional_into(&mut description)?,
+                1 => decoder.optional_into(&mut trial_period_days)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1355,12 +1658,23 @@ impl stripe_core::Decode for PaymentLinksResourceTaxIdCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1395,14 +1709,27 @@ impl stripe_core::Decode for PaymentLinksResourceTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("destination"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "destination" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut destination = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "destination" => decoder.required_into(&mut destination)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -47,6 +47,74 @@ impl stripe_core::Decode for PaymentMethodDomain {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("apple_pay"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("domain_name"),
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("google_pay"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("paypal"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 10,
+                    }
+                }
+                4 => {
+                    match key {
+                        "link" => 6,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 8,
+                        "paypal" => 9,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "enabled" => 3,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 7,
+                        _ => 10,
+                    }
+                }
+                9 => {
+                    match key {
+                        "apple_pay" => 0,
+                        _ => 10,
+                    }
+                }
+                10 => {
+                    match key {
+                        "google_pay" => 4,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "domain_name" => 2,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut apple_pay = None;
         let mut created = None;
         let mut domain_name = None;
@@ -58,62 +126,20 @@ impl stripe_core::Decode for PaymentMethodDomain {
         let mut object: Option<()> = None;
         let mut paypal = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "link" => decoder.required_into(&mut link)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "payment_method_domain")?
-                        }
-                        "paypal" => decoder.required_into(&mut paypal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "enabled" => decoder.required_into(&mut enabled)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "apple_pay" => decoder.required_into(&mut apple_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "google_pay" => decoder.required_into(&mut google_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "domain_name" => decoder.required_into(&mut domain_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut apple_pay)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut domain_name)?,
+                3 => decoder.required_into(&mut enabled)?,
+                4 => decoder.required_into(&mut google_pay)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.required_into(&mut link)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.object_name_into(&mut object, "payment_method_domain")?,
+                9 => decoder.required_into(&mut paypal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -173,14 +199,27 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatus {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "status" => 0,
+                "status_details" => 1,
+                _ => 2,
+            }
+        }
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "status" => decoder.required_into(&mut status)?,
-                "status_details" => decoder.optional_into(&mut status_details)?,
+                0 => decoder.required_into(&mut status)?,
+                1 => decoder.optional_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -217,12 +256,23 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatusDetai
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("error_message"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "error_message" => 0,
+                _ => 1,
+            }
+        }
         let mut error_message = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "error_message" => decoder.required_into(&mut error_message)?,
+                0 => decoder.required_into(&mut error_message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -81,6 +81,99 @@ impl stripe_core::Decode for Plan {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("aggregate_usage"),
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_decimal"),
+            stripe_core::decode::Key::new("billing_scheme"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("interval_count"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("nickname"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("product"),
+            stripe_core::decode::Key::new("tiers"),
+            stripe_core::decode::Key::new("tiers_mode"),
+            stripe_core::decode::Key::new("transform_usage"),
+            stripe_core::decode::Key::new("trial_period_days"),
+            stripe_core::decode::Key::new("usage_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 21] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 20,
+                    }
+                }
+                5 => {
+                    match key {
+                        "tiers" => 15,
+                        _ => 20,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "amount" => 2,
+                        "object" => 13,
+                        _ => 20,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 5,
+                        "product" => 14,
+                        _ => 20,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 6,
+                        "interval" => 8,
+                        "livemode" => 10,
+                        "metadata" => 11,
+                        "nickname" => 12,
+                        _ => 20,
+                    }
+                }
+                10 => {
+                    match key {
+                        "tiers_mode" => 16,
+                        "usage_type" => 19,
+                        _ => 20,
+                    }
+                }
+                14 => {
+                    match key {
+                        "amount_decimal" => 3,
+                        "billing_scheme" => 4,
+                        "interval_count" => 9,
+                        _ => 20,
+                    }
+                }
+                15 => {
+                    match key {
+                        "aggregate_usage" => 1,
+                        "transform_usage" => 17,
+                        _ => 20,
+                    }
+                }
+                17 => {
+                    match key {
+                        "trial_period_days" => 18,
+                        _ => 20,
+                    }
+                }
+                _ => 20,
+            }
+        }
         let mut active = None;
         let mut aggregate_usage = None;
         let mut amount = None;
@@ -102,76 +195,30 @@ impl stripe_core::Decode for Plan {
         let mut trial_period_days = None;
         let mut usage_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "tiers" => decoder.optional_into(&mut tiers)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "amount" => decoder.optional_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "plan")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "product" => decoder.optional_into(&mut product)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "interval" => decoder.required_into(&mut interval)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "nickname" => decoder.optional_into(&mut nickname)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "tiers_mode" => decoder.optional_into(&mut tiers_mode)?,
-                        "usage_type" => decoder.required_into(&mut usage_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "amount_decimal" => decoder.optional_into(&mut amount_decimal)?,
-                        "billing_scheme" => decoder.required_into(&mut billing_scheme)?,
-                        "interval_count" => decoder.required_into(&mut interval_count)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "aggregate_usage" => decoder.optional_into(&mut aggregate_usage)?,
-                        "transform_usage" => decoder.optional_into(&mut transform_usage)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "trial_period_days" => {
-                            decoder.optional_into(&mut trial_period_days)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.optional_into(&mut aggregate_usage)?,
+                2 => decoder.optional_into(&mut amount)?,
+                3 => decoder.optional_into(&mut amount_decimal)?,
+                4 => decoder.required_into(&mut billing_scheme)?,
+                5 => decoder.required_into(&mut created)?,
+                6 => decoder.required_into(&mut currency)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.required_into(&mut interval)?,
+                9 => decoder.required_into(&mut interval_count)?,
+                10 => decoder.required_into(&mut livemode)?,
+                11 => decoder.optional_into(&mut metadata)?,
+                12 => decoder.optional_into(&mut nickname)?,
+                13 => decoder.object_name_into(&mut object, "plan")?,
+                14 => decoder.optional_into(&mut product)?,
+                15 => decoder.optional_into(&mut tiers)?,
+                16 => decoder.optional_into(&mut tiers_mode)?,
+                17 => decoder.optional_into(&mut transform_usage)?,
+                18 => decoder.optional_into(&mut trial_period_days)?,
+                19 => decoder.required_into(&mut usage_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -254,20 +301,39 @@ impl stripe_core::Decode for PlanTier {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("flat_amount"),
+            stripe_core::decode::Key::new("flat_amount_decimal"),
+            stripe_core::decode::Key::new("unit_amount"),
+            stripe_core::decode::Key::new("unit_amount_decimal"),
+            stripe_core::decode::Key::new("up_to"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "flat_amount" => 0,
+                "flat_amount_decimal" => 1,
+                "unit_amount" => 2,
+                "unit_amount_decimal" => 3,
+                "up_to" => 4,
+                _ => 5,
+            }
+        }
         let mut flat_amount = None;
         let mut flat_amount_decimal = None;
         let mut unit_amount = None;
         let mut unit_amount_decimal = None;
         let mut up_to = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "flat_amount" => decoder.optional_into(&mut flat_amount)?,
-                "flat_amount_decimal" => decoder.optional_into(&mut flat_amount_decimal)?,
-                "unit_amount" => decoder.optional_into(&mut unit_amount)?,
-                "unit_amount_decimal" => decoder.optional_into(&mut unit_amount_decimal)?,
-                "up_to" => decoder.optional_into(&mut up_to)?,
+                0 => decoder.optional_into(&mut flat_amount)?,
+                1 => decoder.optional_into(&mut flat_amount_decimal)?,
+                2 => decoder.optional_into(&mut unit_amount)?,
+                3 => decoder.optional_into(&mut unit_amount_decimal)?,
+                4 => decoder.optional_into(&mut up_to)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -307,14 +373,27 @@ impl stripe_core::Decode for TransformUsage {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("divide_by"),
+            stripe_core::decode::Key::new("round"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "divide_by" => 0,
+                "round" => 1,
+                _ => 2,
+            }
+        }
         let mut divide_by = None;
         let mut round = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "divide_by" => decoder.required_into(&mut divide_by)?,
-                "round" => decoder.required_into(&mut round)?,
+                0 => decoder.required_into(&mut divide_by)?,
+                1 => decoder.required_into(&mut round)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

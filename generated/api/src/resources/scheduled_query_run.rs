@@ -50,6 +50,81 @@ impl stripe_core::Decode for ScheduledQueryRun {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("data_load_time"),
+            stripe_core::decode::Key::new("error"),
+            stripe_core::decode::Key::new("file"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("result_available_until"),
+            stripe_core::decode::Key::new("sql"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("title"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 11,
+                    }
+                }
+                3 => {
+                    match key {
+                        "sql" => 8,
+                        _ => 11,
+                    }
+                }
+                4 => {
+                    match key {
+                        "file" => 3,
+                        _ => 11,
+                    }
+                }
+                5 => {
+                    match key {
+                        "error" => 2,
+                        "title" => 10,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        "status" => 9,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 5,
+                        _ => 11,
+                    }
+                }
+                14 => {
+                    match key {
+                        "data_load_time" => 1,
+                        _ => 11,
+                    }
+                }
+                22 => {
+                    match key {
+                        "result_available_until" => 7,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut created = None;
         let mut data_load_time = None;
         let mut error = None;
@@ -62,69 +137,21 @@ impl stripe_core::Decode for ScheduledQueryRun {
         let mut status = None;
         let mut title = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "sql" => decoder.required_into(&mut sql)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "file" => decoder.optional_into(&mut file)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "error" => decoder.optional_into(&mut error)?,
-                        "title" => decoder.required_into(&mut title)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "scheduled_query_run")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "data_load_time" => decoder.required_into(&mut data_load_time)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "result_available_until" => {
-                            decoder.required_into(&mut result_available_until)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut data_load_time)?,
+                2 => decoder.optional_into(&mut error)?,
+                3 => decoder.optional_into(&mut file)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.object_name_into(&mut object, "scheduled_query_run")?,
+                7 => decoder.required_into(&mut result_available_until)?,
+                8 => decoder.required_into(&mut sql)?,
+                9 => decoder.required_into(&mut status)?,
+                10 => decoder.required_into(&mut title)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -184,12 +211,23 @@ impl stripe_core::Decode for SigmaScheduledQueryRunError {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("message"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "message" => 0,
+                _ => 1,
+            }
+        }
         let mut message = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "message" => decoder.required_into(&mut message)?,
+                0 => decoder.required_into(&mut message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -75,6 +75,67 @@ impl stripe_core::Decode for Token {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_account"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("client_ip"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("used"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "card" => 1,
+                        "type" => 7,
+                        "used" => 8,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 5,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "client_ip" => 2,
+                        _ => 9,
+                    }
+                }
+                12 => {
+                    match key {
+                        "bank_account" => 0,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut bank_account = None;
         let mut card = None;
         let mut client_ip = None;
@@ -85,53 +146,19 @@ impl stripe_core::Decode for Token {
         let mut type_ = None;
         let mut used = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "card" => decoder.optional_into(&mut card)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        "used" => decoder.required_into(&mut used)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "token")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "client_ip" => decoder.optional_into(&mut client_ip)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "bank_account" => decoder.optional_into(&mut bank_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut bank_account)?,
+                1 => decoder.optional_into(&mut card)?,
+                2 => decoder.optional_into(&mut client_ip)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.object_name_into(&mut object, "token")?,
+                7 => decoder.required_into(&mut type_)?,
+                8 => decoder.required_into(&mut used)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -58,6 +58,73 @@ impl stripe_core::Decode for WebhookEndpoint {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("api_version"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("enabled_events"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("secret"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 12,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 11,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 8,
+                        "secret" => 9,
+                        "status" => 10,
+                        _ => 12,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 12,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        _ => 12,
+                    }
+                }
+                11 => {
+                    match key {
+                        "api_version" => 0,
+                        "application" => 1,
+                        "description" => 3,
+                        _ => 12,
+                    }
+                }
+                14 => {
+                    match key {
+                        "enabled_events" => 4,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut api_version = None;
         let mut application = None;
         let mut created = None;
@@ -71,58 +138,22 @@ impl stripe_core::Decode for WebhookEndpoint {
         let mut status = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.required_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "webhook_endpoint")?
-                        }
-                        "secret" => decoder.optional_into(&mut secret)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "api_version" => decoder.optional_into(&mut api_version)?,
-                        "application" => decoder.optional_into(&mut application)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "enabled_events" => decoder.required_into(&mut enabled_events)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut api_version)?,
+                1 => decoder.optional_into(&mut application)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.optional_into(&mut description)?,
+                4 => decoder.required_into(&mut enabled_events)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.required_into(&mut metadata)?,
+                8 => decoder.object_name_into(&mut object, "webhook_endpoint")?,
+                9 => decoder.optional_into(&mut secret)?,
+                10 => decoder.required_into(&mut status)?,
+                11 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

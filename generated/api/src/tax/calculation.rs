@@ -58,6 +58,82 @@ impl stripe_core::Decode for Calculation {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("customer_details"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("line_items"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("shipping_cost"),
+            stripe_core::decode::Key::new("tax_amount_exclusive"),
+            stripe_core::decode::Key::new("tax_amount_inclusive"),
+            stripe_core::decode::Key::new("tax_breakdown"),
+            stripe_core::decode::Key::new("tax_date"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 8,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 1,
+                        "customer" => 2,
+                        "livemode" => 7,
+                        "tax_date" => 13,
+                        _ => 14,
+                    }
+                }
+                10 => {
+                    match key {
+                        "expires_at" => 4,
+                        "line_items" => 6,
+                        _ => 14,
+                    }
+                }
+                12 => {
+                    match key {
+                        "amount_total" => 0,
+                        _ => 14,
+                    }
+                }
+                13 => {
+                    match key {
+                        "shipping_cost" => 9,
+                        "tax_breakdown" => 12,
+                        _ => 14,
+                    }
+                }
+                16 => {
+                    match key {
+                        "customer_details" => 3,
+                        _ => 14,
+                    }
+                }
+                20 => {
+                    match key {
+                        "tax_amount_exclusive" => 10,
+                        "tax_amount_inclusive" => 11,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut amount_total = None;
         let mut currency = None;
         let mut customer = None;
@@ -73,71 +149,24 @@ impl stripe_core::Decode for Calculation {
         let mut tax_breakdown = None;
         let mut tax_date = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.optional_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "tax.calculation")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "tax_date" => decoder.required_into(&mut tax_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "expires_at" => decoder.optional_into(&mut expires_at)?,
-                        "line_items" => decoder.optional_into(&mut line_items)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "amount_total" => decoder.required_into(&mut amount_total)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
-                        "tax_breakdown" => decoder.required_into(&mut tax_breakdown)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "customer_details" => {
-                            decoder.required_into(&mut customer_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "tax_amount_exclusive" => {
-                            decoder.required_into(&mut tax_amount_exclusive)?
-                        }
-                        "tax_amount_inclusive" => {
-                            decoder.required_into(&mut tax_amount_inclusive)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount_total)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.optional_into(&mut customer)?,
+                3 => decoder.required_into(&mut customer_details)?,
+                4 => decoder.optional_into(&mut expires_at)?,
+                5 => decoder.optional_into(&mut id)?,
+                6 => decoder.optional_into(&mut line_items)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.object_name_into(&mut object, "tax.calculation")?,
+                9 => decoder.optional_into(&mut shipping_cost)?,
+                10 => decoder.required_into(&mut tax_amount_exclusive)?,
+                11 => decoder.required_into(&mut tax_amount_inclusive)?,
+                12 => decoder.required_into(&mut tax_breakdown)?,
+                13 => decoder.required_into(&mut tax_date)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -219,20 +248,39 @@ impl stripe_core::Decode for TaxProductResourceTaxBreakdown {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("inclusive"),
+            stripe_core::decode::Key::new("tax_rate_details"),
+            stripe_core::decode::Key::new("taxability_reason"),
+            stripe_core::decode::Key::new("taxable_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "inclusive" => 1,
+                "tax_rate_details" => 2,
+                "taxability_reason" => 3,
+                "taxable_amount" => 4,
+                _ => 5,
+            }
+        }
         let mut amount = None;
         let mut inclusive = None;
         let mut tax_rate_details = None;
         let mut taxability_reason = None;
         let mut taxable_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "inclusive" => decoder.required_into(&mut inclusive)?,
-                "tax_rate_details" => decoder.required_into(&mut tax_rate_details)?,
-                "taxability_reason" => decoder.required_into(&mut taxability_reason)?,
-                "taxable_amount" => decoder.required_into(&mut taxable_amount)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut inclusive)?,
+                2 => decoder.required_into(&mut tax_rate_details)?,
+                3 => decoder.required_into(&mut taxability_reason)?,
+                4 => decoder.required_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -299,6 +347,26 @@ impl stripe_core::Decode for TaxProductResourceTaxCalculationShippingCost {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("shipping_rate"),
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tax_breakdown"),
+            stripe_core::decode::Key::new("tax_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "amount_tax" => 1,
+                "shipping_rate" => 2,
+                "tax_behavior" => 3,
+                "tax_breakdown" => 4,
+                "tax_code" => 5,
+                _ => 6,
+            }
+        }
         let mut amount = None;
         let mut amount_tax = None;
         let mut shipping_rate = None;
@@ -306,15 +374,16 @@ impl stripe_core::Decode for TaxProductResourceTaxCalculationShippingCost {
         let mut tax_breakdown = None;
         let mut tax_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
-                "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
-                "tax_breakdown" => decoder.optional_into(&mut tax_breakdown)?,
-                "tax_code" => decoder.required_into(&mut tax_code)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_tax)?,
+                2 => decoder.optional_into(&mut shipping_rate)?,
+                3 => decoder.required_into(&mut tax_behavior)?,
+                4 => decoder.optional_into(&mut tax_breakdown)?,
+                5 => decoder.required_into(&mut tax_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -370,18 +439,35 @@ impl stripe_core::Decode for TaxProductResourceTaxRateDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("percentage_decimal"),
+            stripe_core::decode::Key::new("state"),
+            stripe_core::decode::Key::new("tax_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                "percentage_decimal" => 1,
+                "state" => 2,
+                "tax_type" => 3,
+                _ => 4,
+            }
+        }
         let mut country = None;
         let mut percentage_decimal = None;
         let mut state = None;
         let mut tax_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.optional_into(&mut country)?,
-                "percentage_decimal" => decoder.required_into(&mut percentage_decimal)?,
-                "state" => decoder.optional_into(&mut state)?,
-                "tax_type" => decoder.optional_into(&mut tax_type)?,
+                0 => decoder.optional_into(&mut country)?,
+                1 => decoder.required_into(&mut percentage_decimal)?,
+                2 => decoder.optional_into(&mut state)?,
+                3 => decoder.optional_into(&mut tax_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

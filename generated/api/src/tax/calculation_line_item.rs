@@ -51,6 +51,76 @@ impl stripe_core::Decode for CalculationLineItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("product"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tax_breakdown"),
+            stripe_core::decode::Key::new("tax_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 4,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "product" => 5,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 3,
+                        "quantity" => 6,
+                        "tax_code" => 10,
+                        _ => 11,
+                    }
+                }
+                9 => {
+                    match key {
+                        "reference" => 7,
+                        _ => 11,
+                    }
+                }
+                10 => {
+                    match key {
+                        "amount_tax" => 1,
+                        _ => 11,
+                    }
+                }
+                12 => {
+                    match key {
+                        "tax_behavior" => 8,
+                        _ => 11,
+                    }
+                }
+                13 => {
+                    match key {
+                        "tax_breakdown" => 9,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut amount = None;
         let mut amount_tax = None;
         let mut id = None;
@@ -63,63 +133,21 @@ impl stripe_core::Decode for CalculationLineItem {
         let mut tax_breakdown = None;
         let mut tax_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "tax.calculation_line_item")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "product" => decoder.optional_into(&mut product)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "quantity" => decoder.required_into(&mut quantity)?,
-                        "tax_code" => decoder.required_into(&mut tax_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "reference" => decoder.optional_into(&mut reference)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "tax_breakdown" => decoder.optional_into(&mut tax_breakdown)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_tax)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "tax.calculation_line_item")?,
+                5 => decoder.optional_into(&mut product)?,
+                6 => decoder.required_into(&mut quantity)?,
+                7 => decoder.optional_into(&mut reference)?,
+                8 => decoder.required_into(&mut tax_behavior)?,
+                9 => decoder.optional_into(&mut tax_breakdown)?,
+                10 => decoder.required_into(&mut tax_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

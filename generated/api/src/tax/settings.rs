@@ -30,6 +30,26 @@ impl stripe_core::Decode for Settings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("defaults"),
+            stripe_core::decode::Key::new("head_office"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "defaults" => 0,
+                "head_office" => 1,
+                "livemode" => 2,
+                "object" => 3,
+                "status" => 4,
+                "status_details" => 5,
+                _ => 6,
+            }
+        }
         let mut defaults = None;
         let mut head_office = None;
         let mut livemode = None;
@@ -37,15 +57,16 @@ impl stripe_core::Decode for Settings {
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "defaults" => decoder.required_into(&mut defaults)?,
-                "head_office" => decoder.optional_into(&mut head_office)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "tax.settings")?,
-                "status" => decoder.required_into(&mut status)?,
-                "status_details" => decoder.required_into(&mut status_details)?,
+                0 => decoder.required_into(&mut defaults)?,
+                1 => decoder.optional_into(&mut head_office)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => decoder.object_name_into(&mut object, "tax.settings")?,
+                4 => decoder.required_into(&mut status)?,
+                5 => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -96,14 +117,27 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsDefaults {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tax_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "tax_behavior" => 0,
+                "tax_code" => 1,
+                _ => 2,
+            }
+        }
         let mut tax_behavior = None;
         let mut tax_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
-                "tax_code" => decoder.optional_into(&mut tax_code)?,
+                0 => decoder.optional_into(&mut tax_behavior)?,
+                1 => decoder.optional_into(&mut tax_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -137,12 +171,23 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsHeadOffice {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                _ => 1,
+            }
+        }
         let mut address = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.required_into(&mut address)?,
+                0 => decoder.required_into(&mut address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -176,14 +221,27 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsStatusDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("pending"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "active" => 0,
+                "pending" => 1,
+                _ => 2,
+            }
+        }
         let mut active = None;
         let mut pending = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "active" => decoder.optional_into(&mut active)?,
-                "pending" => decoder.optional_into(&mut pending)?,
+                0 => decoder.optional_into(&mut active)?,
+                1 => decoder.optional_into(&mut pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -217,12 +275,23 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsStatusDetailsResourceP
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("missing_fields"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "missing_fields" => 0,
+                _ => 1,
+            }
+        }
         let mut missing_fields = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "missing_fields" => decoder.optional_into(&mut missing_fields)?,
+                0 => decoder.optional_into(&mut missing_fields)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -25,20 +25,39 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("address_source"),
+            stripe_core::decode::Key::new("ip_address"),
+            stripe_core::decode::Key::new("tax_ids"),
+            stripe_core::decode::Key::new("taxability_override"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "address_source" => 1,
+                "ip_address" => 2,
+                "tax_ids" => 3,
+                "taxability_override" => 4,
+                _ => 5,
+            }
+        }
         let mut address = None;
         let mut address_source = None;
         let mut ip_address = None;
         let mut tax_ids = None;
         let mut taxability_override = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.optional_into(&mut address)?,
-                "address_source" => decoder.optional_into(&mut address_source)?,
-                "ip_address" => decoder.optional_into(&mut ip_address)?,
-                "tax_ids" => decoder.required_into(&mut tax_ids)?,
-                "taxability_override" => decoder.required_into(&mut taxability_override)?,
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut address_source)?,
+                2 => decoder.optional_into(&mut ip_address)?,
+                3 => decoder.required_into(&mut tax_ids)?,
+                4 => decoder.required_into(&mut taxability_override)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -85,14 +104,27 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetailsResourceTaxId {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "type" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut type_ = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "type" => decoder.required_into(&mut type_)?,
-                "value" => decoder.required_into(&mut value)?,
+                0 => decoder.required_into(&mut type_)?,
+                1 => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -132,18 +164,35 @@ impl stripe_core::Decode for TaxProductResourceJurisdiction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("display_name"),
+            stripe_core::decode::Key::new("level"),
+            stripe_core::decode::Key::new("state"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                "display_name" => 1,
+                "level" => 2,
+                "state" => 3,
+                _ => 4,
+            }
+        }
         let mut country = None;
         let mut display_name = None;
         let mut level = None;
         let mut state = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.required_into(&mut country)?,
-                "display_name" => decoder.required_into(&mut display_name)?,
-                "level" => decoder.required_into(&mut level)?,
-                "state" => decoder.optional_into(&mut state)?,
+                0 => decoder.required_into(&mut country)?,
+                1 => decoder.required_into(&mut display_name)?,
+                2 => decoder.required_into(&mut level)?,
+                3 => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -197,6 +246,26 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxBreakdown {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("jurisdiction"),
+            stripe_core::decode::Key::new("sourcing"),
+            stripe_core::decode::Key::new("tax_rate_details"),
+            stripe_core::decode::Key::new("taxability_reason"),
+            stripe_core::decode::Key::new("taxable_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "jurisdiction" => 1,
+                "sourcing" => 2,
+                "tax_rate_details" => 3,
+                "taxability_reason" => 4,
+                "taxable_amount" => 5,
+                _ => 6,
+            }
+        }
         let mut amount = None;
         let mut jurisdiction = None;
         let mut sourcing = None;
@@ -204,15 +273,16 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxBreakdown {
         let mut taxability_reason = None;
         let mut taxable_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "jurisdiction" => decoder.required_into(&mut jurisdiction)?,
-                "sourcing" => decoder.required_into(&mut sourcing)?,
-                "tax_rate_details" => decoder.optional_into(&mut tax_rate_details)?,
-                "taxability_reason" => decoder.required_into(&mut taxability_reason)?,
-                "taxable_amount" => decoder.required_into(&mut taxable_amount)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut jurisdiction)?,
+                2 => decoder.required_into(&mut sourcing)?,
+                3 => decoder.optional_into(&mut tax_rate_details)?,
+                4 => decoder.required_into(&mut taxability_reason)?,
+                5 => decoder.required_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -272,16 +342,31 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxRateDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("display_name"),
+            stripe_core::decode::Key::new("percentage_decimal"),
+            stripe_core::decode::Key::new("tax_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "display_name" => 0,
+                "percentage_decimal" => 1,
+                "tax_type" => 2,
+                _ => 3,
+            }
+        }
         let mut display_name = None;
         let mut percentage_decimal = None;
         let mut tax_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "display_name" => decoder.required_into(&mut display_name)?,
-                "percentage_decimal" => decoder.required_into(&mut percentage_decimal)?,
-                "tax_type" => decoder.required_into(&mut tax_type)?,
+                0 => decoder.required_into(&mut display_name)?,
+                1 => decoder.required_into(&mut percentage_decimal)?,
+                2 => decoder.required_into(&mut tax_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -343,6 +428,26 @@ impl stripe_core::Decode for TaxProductResourcePostalAddress {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("city"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("line1"),
+            stripe_core::decode::Key::new("line2"),
+            stripe_core::decode::Key::new("postal_code"),
+            stripe_core::decode::Key::new("state"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "city" => 0,
+                "country" => 1,
+                "line1" => 2,
+                "line2" => 3,
+                "postal_code" => 4,
+                "state" => 5,
+                _ => 6,
+            }
+        }
         let mut city = None;
         let mut country = None;
         let mut line1 = None;
@@ -350,15 +455,16 @@ impl stripe_core::Decode for TaxProductResourcePostalAddress {
         let mut postal_code = None;
         let mut state = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "city" => decoder.optional_into(&mut city)?,
-                "country" => decoder.required_into(&mut country)?,
-                "line1" => decoder.optional_into(&mut line1)?,
-                "line2" => decoder.optional_into(&mut line2)?,
-                "postal_code" => decoder.optional_into(&mut postal_code)?,
-                "state" => decoder.optional_into(&mut state)?,
+                0 => decoder.optional_into(&mut city)?,
+                1 => decoder.required_into(&mut country)?,
+                2 => decoder.optional_into(&mut line1)?,
+                3 => decoder.optional_into(&mut line2)?,
+                4 => decoder.optional_into(&mut postal_code)?,
+                5 => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -59,6 +59,87 @@ impl stripe_core::Decode for Transaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("customer_details"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("line_items"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("reversal"),
+            stripe_core::decode::Key::new("shipping_cost"),
+            stripe_core::decode::Key::new("tax_date"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 14,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 13,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 8,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 1,
+                        "customer" => 2,
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        "reversal" => 10,
+                        "tax_date" => 12,
+                        _ => 14,
+                    }
+                }
+                9 => {
+                    match key {
+                        "reference" => 9,
+                        _ => 14,
+                    }
+                }
+                10 => {
+                    match key {
+                        "line_items" => 5,
+                        _ => 14,
+                    }
+                }
+                13 => {
+                    match key {
+                        "shipping_cost" => 11,
+                        _ => 14,
+                    }
+                }
+                16 => {
+                    match key {
+                        "customer_details" => 3,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut created = None;
         let mut currency = None;
         let mut customer = None;
@@ -74,72 +155,24 @@ impl stripe_core::Decode for Transaction {
         let mut tax_date = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "tax.transaction")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "reversal" => decoder.optional_into(&mut reversal)?,
-                        "tax_date" => decoder.required_into(&mut tax_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "reference" => decoder.required_into(&mut reference)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "line_items" => decoder.optional_into(&mut line_items)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "customer_details" => {
-                            decoder.required_into(&mut customer_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.optional_into(&mut customer)?,
+                3 => decoder.required_into(&mut customer_details)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.optional_into(&mut line_items)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.optional_into(&mut metadata)?,
+                8 => decoder.object_name_into(&mut object, "tax.transaction")?,
+                9 => decoder.required_into(&mut reference)?,
+                10 => decoder.optional_into(&mut reversal)?,
+                11 => decoder.optional_into(&mut shipping_cost)?,
+                12 => decoder.required_into(&mut tax_date)?,
+                13 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -199,14 +232,23 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionResourceReversal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("original_transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "original_transaction" => 0,
+                _ => 1,
+            }
+        }
         let mut original_transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "original_transaction" => {
-                    decoder.optional_into(&mut original_transaction)?
-                }
+                0 => decoder.optional_into(&mut original_transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -249,20 +291,39 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionShippingCost {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("shipping_rate"),
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tax_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "amount_tax" => 1,
+                "shipping_rate" => 2,
+                "tax_behavior" => 3,
+                "tax_code" => 4,
+                _ => 5,
+            }
+        }
         let mut amount = None;
         let mut amount_tax = None;
         let mut shipping_rate = None;
         let mut tax_behavior = None;
         let mut tax_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
-                "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
-                "tax_code" => decoder.required_into(&mut tax_code)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_tax)?,
+                2 => decoder.optional_into(&mut shipping_rate)?,
+                3 => decoder.required_into(&mut tax_behavior)?,
+                4 => decoder.required_into(&mut tax_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

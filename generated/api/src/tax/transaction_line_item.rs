@@ -56,6 +56,80 @@ impl stripe_core::Decode for TransactionLineItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("product"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("reversal"),
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tax_code"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 13,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 12,
+                        _ => 13,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 5,
+                        _ => 13,
+                    }
+                }
+                7 => {
+                    match key {
+                        "product" => 6,
+                        _ => 13,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 3,
+                        "metadata" => 4,
+                        "quantity" => 7,
+                        "reversal" => 9,
+                        "tax_code" => 11,
+                        _ => 13,
+                    }
+                }
+                9 => {
+                    match key {
+                        "reference" => 8,
+                        _ => 13,
+                    }
+                }
+                10 => {
+                    match key {
+                        "amount_tax" => 1,
+                        _ => 13,
+                    }
+                }
+                12 => {
+                    match key {
+                        "tax_behavior" => 10,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut amount = None;
         let mut amount_tax = None;
         let mut id = None;
@@ -70,65 +144,23 @@ impl stripe_core::Decode for TransactionLineItem {
         let mut tax_code = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "tax.transaction_line_item")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "product" => decoder.optional_into(&mut product)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "quantity" => decoder.required_into(&mut quantity)?,
-                        "reversal" => decoder.optional_into(&mut reversal)?,
-                        "tax_code" => decoder.required_into(&mut tax_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "reference" => decoder.required_into(&mut reference)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_tax)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.optional_into(&mut metadata)?,
+                5 => decoder.object_name_into(&mut object, "tax.transaction_line_item")?,
+                6 => decoder.optional_into(&mut product)?,
+                7 => decoder.required_into(&mut quantity)?,
+                8 => decoder.required_into(&mut reference)?,
+                9 => decoder.optional_into(&mut reversal)?,
+                10 => decoder.required_into(&mut tax_behavior)?,
+                11 => decoder.required_into(&mut tax_code)?,
+                12 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -187,12 +219,23 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionLineItemResourceRev
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("original_line_item"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "original_line_item" => 0,
+                _ => 1,
+            }
+        }
         let mut original_line_item = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "original_line_item" => decoder.required_into(&mut original_line_item)?,
+                0 => decoder.required_into(&mut original_line_item)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

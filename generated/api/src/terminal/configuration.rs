@@ -43,6 +43,28 @@ impl stripe_core::Decode for Configuration {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bbpos_wisepos_e"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("is_account_default"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("tipping"),
+            stripe_core::decode::Key::new("verifone_p400"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bbpos_wisepos_e" => 0,
+                "id" => 1,
+                "is_account_default" => 2,
+                "livemode" => 3,
+                "object" => 4,
+                "tipping" => 5,
+                "verifone_p400" => 6,
+                _ => 7,
+            }
+        }
         let mut bbpos_wisepos_e = None;
         let mut id = None;
         let mut is_account_default = None;
@@ -51,18 +73,17 @@ impl stripe_core::Decode for Configuration {
         let mut tipping = None;
         let mut verifone_p400 = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bbpos_wisepos_e" => decoder.optional_into(&mut bbpos_wisepos_e)?,
-                "id" => decoder.required_into(&mut id)?,
-                "is_account_default" => decoder.optional_into(&mut is_account_default)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "terminal.configuration")?
-                }
-                "tipping" => decoder.optional_into(&mut tipping)?,
-                "verifone_p400" => decoder.optional_into(&mut verifone_p400)?,
+                0 => decoder.optional_into(&mut bbpos_wisepos_e)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.optional_into(&mut is_account_default)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "terminal.configuration")?,
+                5 => decoder.optional_into(&mut tipping)?,
+                6 => decoder.optional_into(&mut verifone_p400)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -112,16 +133,31 @@ for TerminalConfigurationConfigurationResourceCurrencySpecificConfig {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("fixed_amounts"),
+            stripe_core::decode::Key::new("percentages"),
+            stripe_core::decode::Key::new("smart_tip_threshold"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "fixed_amounts" => 0,
+                "percentages" => 1,
+                "smart_tip_threshold" => 2,
+                _ => 3,
+            }
+        }
         let mut fixed_amounts = None;
         let mut percentages = None;
         let mut smart_tip_threshold = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "fixed_amounts" => decoder.optional_into(&mut fixed_amounts)?,
-                "percentages" => decoder.optional_into(&mut percentages)?,
-                "smart_tip_threshold" => decoder.optional_into(&mut smart_tip_threshold)?,
+                0 => decoder.optional_into(&mut fixed_amounts)?,
+                1 => decoder.optional_into(&mut percentages)?,
+                2 => decoder.optional_into(&mut smart_tip_threshold)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -160,12 +196,23 @@ for TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("splashscreen"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "splashscreen" => 0,
+                _ => 1,
+            }
+        }
         let mut splashscreen = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "splashscreen" => decoder.optional_into(&mut splashscreen)?,
+                0 => decoder.optional_into(&mut splashscreen)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -223,6 +270,47 @@ impl stripe_core::Decode for TerminalConfigurationConfigurationResourceTipping {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("aud"),
+            stripe_core::decode::Key::new("cad"),
+            stripe_core::decode::Key::new("chf"),
+            stripe_core::decode::Key::new("czk"),
+            stripe_core::decode::Key::new("dkk"),
+            stripe_core::decode::Key::new("eur"),
+            stripe_core::decode::Key::new("gbp"),
+            stripe_core::decode::Key::new("hkd"),
+            stripe_core::decode::Key::new("myr"),
+            stripe_core::decode::Key::new("nok"),
+            stripe_core::decode::Key::new("nzd"),
+            stripe_core::decode::Key::new("sek"),
+            stripe_core::decode::Key::new("sgd"),
+            stripe_core::decode::Key::new("usd"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "aud" => 0,
+                        "cad" => 1,
+                        "chf" => 2,
+                        "czk" => 3,
+                        "dkk" => 4,
+                        "eur" => 5,
+                        "gbp" => 6,
+                        "hkd" => 7,
+                        "myr" => 8,
+                        "nok" => 9,
+                        "nzd" => 10,
+                        "sek" => 11,
+                        "sgd" => 12,
+                        "usd" => 13,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut aud = None;
         let mut cad = None;
         let mut chf = None;
@@ -238,28 +326,24 @@ impl stripe_core::Decode for TerminalConfigurationConfigurationResourceTipping {
         let mut sgd = None;
         let mut usd = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "aud" => decoder.optional_into(&mut aud)?,
-                        "cad" => decoder.optional_into(&mut cad)?,
-                        "chf" => decoder.optional_into(&mut chf)?,
-                        "czk" => decoder.optional_into(&mut czk)?,
-                        "dkk" => decoder.optional_into(&mut dkk)?,
-                        "eur" => decoder.optional_into(&mut eur)?,
-                        "gbp" => decoder.optional_into(&mut gbp)?,
-                        "hkd" => decoder.optional_into(&mut hkd)?,
-                        "myr" => decoder.optional_into(&mut myr)?,
-                        "nok" => decoder.optional_into(&mut nok)?,
-                        "nzd" => decoder.optional_into(&mut nzd)?,
-                        "sek" => decoder.optional_into(&mut sek)?,
-                        "sgd" => decoder.optional_into(&mut sgd)?,
-                        "usd" => decoder.optional_into(&mut usd)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut aud)?,
+                1 => decoder.optional_into(&mut cad)?,
+                2 => decoder.optional_into(&mut chf)?,
+                3 => decoder.optional_into(&mut czk)?,
+                4 => decoder.optional_into(&mut dkk)?,
+                5 => decoder.optional_into(&mut eur)?,
+                6 => decoder.optional_into(&mut gbp)?,
+                7 => decoder.optional_into(&mut hkd)?,
+                8 => decoder.optional_into(&mut myr)?,
+                9 => decoder.optional_into(&mut nok)?,
+                10 => decoder.optional_into(&mut nzd)?,
+                11 => decoder.optional_into(&mut sek)?,
+                12 => decoder.optional_into(&mut sgd)?,
+                13 => decoder.optional_into(&mut usd)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -29,18 +29,31 @@ impl stripe_core::Decode for ConnectionToken {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("location"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("secret"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "location" => 0,
+                "object" => 1,
+                "secret" => 2,
+                _ => 3,
+            }
+        }
         let mut location = None;
         let mut object: Option<()> = None;
         let mut secret = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "location" => decoder.optional_into(&mut location)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "terminal.connection_token")?
-                }
-                "secret" => decoder.required_into(&mut secret)?,
+                0 => decoder.optional_into(&mut location)?,
+                1 => decoder.object_name_into(&mut object, "terminal.connection_token")?,
+                2 => decoder.required_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

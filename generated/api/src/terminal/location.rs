@@ -40,6 +40,28 @@ impl stripe_core::Decode for Location {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("configuration_overrides"),
+            stripe_core::decode::Key::new("display_name"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "configuration_overrides" => 1,
+                "display_name" => 2,
+                "id" => 3,
+                "livemode" => 4,
+                "metadata" => 5,
+                "object" => 6,
+                _ => 7,
+            }
+        }
         let mut address = None;
         let mut configuration_overrides = None;
         let mut display_name = None;
@@ -48,18 +70,17 @@ impl stripe_core::Decode for Location {
         let mut metadata = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.required_into(&mut address)?,
-                "configuration_overrides" => {
-                    decoder.optional_into(&mut configuration_overrides)?
-                }
-                "display_name" => decoder.required_into(&mut display_name)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "metadata" => decoder.required_into(&mut metadata)?,
-                "object" => decoder.object_name_into(&mut object, "terminal.location")?,
+                0 => decoder.required_into(&mut address)?,
+                1 => decoder.optional_into(&mut configuration_overrides)?,
+                2 => decoder.required_into(&mut display_name)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.required_into(&mut metadata)?,
+                6 => decoder.object_name_into(&mut object, "terminal.location")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

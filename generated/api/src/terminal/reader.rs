@@ -55,6 +55,78 @@ impl stripe_core::Decode for Reader {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("action"),
+            stripe_core::decode::Key::new("device_sw_version"),
+            stripe_core::decode::Key::new("device_type"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("ip_address"),
+            stripe_core::decode::Key::new("label"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("location"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("serial_number"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 3,
+                        _ => 12,
+                    }
+                }
+                5 => {
+                    match key {
+                        "label" => 5,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "action" => 0,
+                        "object" => 9,
+                        "status" => 11,
+                        _ => 12,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 6,
+                        "location" => 7,
+                        "metadata" => 8,
+                        _ => 12,
+                    }
+                }
+                10 => {
+                    match key {
+                        "ip_address" => 4,
+                        _ => 12,
+                    }
+                }
+                11 => {
+                    match key {
+                        "device_type" => 2,
+                        _ => 12,
+                    }
+                }
+                13 => {
+                    match key {
+                        "serial_number" => 10,
+                        _ => 12,
+                    }
+                }
+                17 => {
+                    match key {
+                        "device_sw_version" => 1,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut action = None;
         let mut device_sw_version = None;
         let mut device_type = None;
@@ -68,65 +140,22 @@ impl stripe_core::Decode for Reader {
         let mut serial_number = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "label" => decoder.required_into(&mut label)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "action" => decoder.optional_into(&mut action)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "terminal.reader")?
-                        }
-                        "status" => decoder.optional_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "location" => decoder.optional_into(&mut location)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "ip_address" => decoder.optional_into(&mut ip_address)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "device_type" => decoder.required_into(&mut device_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "serial_number" => decoder.required_into(&mut serial_number)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "device_sw_version" => {
-                            decoder.optional_into(&mut device_sw_version)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut action)?,
+                1 => decoder.optional_into(&mut device_sw_version)?,
+                2 => decoder.required_into(&mut device_type)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.optional_into(&mut ip_address)?,
+                5 => decoder.required_into(&mut label)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.optional_into(&mut location)?,
+                8 => decoder.required_into(&mut metadata)?,
+                9 => decoder.object_name_into(&mut object, "terminal.reader")?,
+                10 => decoder.required_into(&mut serial_number)?,
+                11 => decoder.optional_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -193,18 +222,35 @@ impl stripe_core::Decode for TerminalReaderReaderResourceCart {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("line_items"),
+            stripe_core::decode::Key::new("tax"),
+            stripe_core::decode::Key::new("total"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "currency" => 0,
+                "line_items" => 1,
+                "tax" => 2,
+                "total" => 3,
+                _ => 4,
+            }
+        }
         let mut currency = None;
         let mut line_items = None;
         let mut tax = None;
         let mut total = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "currency" => decoder.required_into(&mut currency)?,
-                "line_items" => decoder.required_into(&mut line_items)?,
-                "tax" => decoder.optional_into(&mut tax)?,
-                "total" => decoder.required_into(&mut total)?,
+                0 => decoder.required_into(&mut currency)?,
+                1 => decoder.required_into(&mut line_items)?,
+                2 => decoder.optional_into(&mut tax)?,
+                3 => decoder.required_into(&mut total)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -249,16 +295,31 @@ impl stripe_core::Decode for TerminalReaderReaderResourceLineItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("quantity"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "description" => 1,
+                "quantity" => 2,
+                _ => 3,
+            }
+        }
         let mut amount = None;
         let mut description = None;
         let mut quantity = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "description" => decoder.required_into(&mut description)?,
-                "quantity" => decoder.required_into(&mut quantity)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut description)?,
+                2 => decoder.required_into(&mut quantity)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -306,14 +367,27 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessConfig {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("skip_tipping"),
+            stripe_core::decode::Key::new("tipping"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "skip_tipping" => 0,
+                "tipping" => 1,
+                _ => 2,
+            }
+        }
         let mut skip_tipping = None;
         let mut tipping = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "skip_tipping" => decoder.optional_into(&mut skip_tipping)?,
-                "tipping" => decoder.optional_into(&mut tipping)?,
+                0 => decoder.optional_into(&mut skip_tipping)?,
+                1 => decoder.optional_into(&mut tipping)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -352,14 +426,27 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessPaymentIntentAct
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("process_config"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "payment_intent" => 0,
+                "process_config" => 1,
+                _ => 2,
+            }
+        }
         let mut payment_intent = None;
         let mut process_config = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "payment_intent" => decoder.required_into(&mut payment_intent)?,
-                "process_config" => decoder.optional_into(&mut process_config)?,
+                0 => decoder.required_into(&mut payment_intent)?,
+                1 => decoder.optional_into(&mut process_config)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -410,16 +497,31 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessSetupIntentActio
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("generated_card"),
+            stripe_core::decode::Key::new("process_config"),
+            stripe_core::decode::Key::new("setup_intent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "generated_card" => 0,
+                "process_config" => 1,
+                "setup_intent" => 2,
+                _ => 3,
+            }
+        }
         let mut generated_card = None;
         let mut process_config = None;
         let mut setup_intent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "generated_card" => decoder.optional_into(&mut generated_card)?,
-                "process_config" => decoder.optional_into(&mut process_config)?,
-                "setup_intent" => decoder.required_into(&mut setup_intent)?,
+                0 => decoder.optional_into(&mut generated_card)?,
+                1 => decoder.optional_into(&mut process_config)?,
+                2 => decoder.required_into(&mut setup_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -487,6 +589,30 @@ impl stripe_core::Decode for TerminalReaderReaderResourceReaderAction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("failure_code"),
+            stripe_core::decode::Key::new("failure_message"),
+            stripe_core::decode::Key::new("process_payment_intent"),
+            stripe_core::decode::Key::new("process_setup_intent"),
+            stripe_core::decode::Key::new("refund_payment"),
+            stripe_core::decode::Key::new("set_reader_display"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "failure_code" => 0,
+                "failure_message" => 1,
+                "process_payment_intent" => 2,
+                "process_setup_intent" => 3,
+                "refund_payment" => 4,
+                "set_reader_display" => 5,
+                "status" => 6,
+                "type" => 7,
+                _ => 8,
+            }
+        }
         let mut failure_code = None;
         let mut failure_message = None;
         let mut process_payment_intent = None;
@@ -496,21 +622,18 @@ impl stripe_core::Decode for TerminalReaderReaderResourceReaderAction {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "failure_code" => decoder.optional_into(&mut failure_code)?,
-                "failure_message" => decoder.optional_into(&mut failure_message)?,
-                "process_payment_intent" => {
-                    decoder.optional_into(&mut process_payment_intent)?
-                }
-                "process_setup_intent" => {
-                    decoder.optional_into(&mut process_setup_intent)?
-                }
-                "refund_payment" => decoder.optional_into(&mut refund_payment)?,
-                "set_reader_display" => decoder.optional_into(&mut set_reader_display)?,
-                "status" => decoder.required_into(&mut status)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut failure_code)?,
+                1 => decoder.optional_into(&mut failure_message)?,
+                2 => decoder.optional_into(&mut process_payment_intent)?,
+                3 => decoder.optional_into(&mut process_setup_intent)?,
+                4 => decoder.optional_into(&mut refund_payment)?,
+                5 => decoder.optional_into(&mut set_reader_display)?,
+                6 => decoder.required_into(&mut status)?,
+                7 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -576,6 +699,30 @@ impl stripe_core::Decode for TerminalReaderReaderResourceRefundPaymentAction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("refund"),
+            stripe_core::decode::Key::new("refund_application_fee"),
+            stripe_core::decode::Key::new("reverse_transfer"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "charge" => 1,
+                "metadata" => 2,
+                "payment_intent" => 3,
+                "reason" => 4,
+                "refund" => 5,
+                "refund_application_fee" => 6,
+                "reverse_transfer" => 7,
+                _ => 8,
+            }
+        }
         let mut amount = None;
         let mut charge = None;
         let mut metadata = None;
@@ -585,19 +732,18 @@ impl stripe_core::Decode for TerminalReaderReaderResourceRefundPaymentAction {
         let mut refund_application_fee = None;
         let mut reverse_transfer = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "charge" => decoder.optional_into(&mut charge)?,
-                "metadata" => decoder.optional_into(&mut metadata)?,
-                "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                "reason" => decoder.optional_into(&mut reason)?,
-                "refund" => decoder.optional_into(&mut refund)?,
-                "refund_application_fee" => {
-                    decoder.optional_into(&mut refund_application_fee)?
-                }
-                "reverse_transfer" => decoder.optional_into(&mut reverse_transfer)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.optional_into(&mut charge)?,
+                2 => decoder.optional_into(&mut metadata)?,
+                3 => decoder.optional_into(&mut payment_intent)?,
+                4 => decoder.optional_into(&mut reason)?,
+                5 => decoder.optional_into(&mut refund)?,
+                6 => decoder.optional_into(&mut refund_application_fee)?,
+                7 => decoder.optional_into(&mut reverse_transfer)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -643,14 +789,27 @@ impl stripe_core::Decode for TerminalReaderReaderResourceSetReaderDisplayAction 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("cart"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "cart" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut cart = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "cart" => decoder.optional_into(&mut cart)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut cart)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -685,12 +844,23 @@ impl stripe_core::Decode for TerminalReaderReaderResourceTippingConfig {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_eligible"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_eligible" => 0,
+                _ => 1,
+            }
+        }
         let mut amount_eligible = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_eligible" => decoder.optional_into(&mut amount_eligible)?,
+                0 => decoder.optional_into(&mut amount_eligible)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

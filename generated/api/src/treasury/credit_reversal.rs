@@ -56,6 +56,87 @@ impl stripe_core::Decode for CreditReversal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("hosted_regulatory_receipt_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("received_credit"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 9,
+                        "status" => 11,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "network" => 8,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 2,
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        _ => 14,
+                    }
+                }
+                11 => {
+                    match key {
+                        "transaction" => 13,
+                        _ => 14,
+                    }
+                }
+                15 => {
+                    match key {
+                        "received_credit" => 10,
+                        _ => 14,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 3,
+                        _ => 14,
+                    }
+                }
+                18 => {
+                    match key {
+                        "status_transitions" => 12,
+                        _ => 14,
+                    }
+                }
+                29 => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => 4,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut amount = None;
         let mut created = None;
         let mut currency = None;
@@ -71,77 +152,24 @@ impl stripe_core::Decode for CreditReversal {
         let mut status_transitions = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.credit_reversal")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "network" => decoder.required_into(&mut network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "transaction" => decoder.optional_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "received_credit" => decoder.required_into(&mut received_credit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.required_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "hosted_regulatory_receipt_url" => {
-                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.required_into(&mut financial_account)?,
+                4 => decoder.optional_into(&mut hosted_regulatory_receipt_url)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.required_into(&mut metadata)?,
+                8 => decoder.required_into(&mut network)?,
+                9 => decoder.object_name_into(&mut object, "treasury.credit_reversal")?,
+                10 => decoder.required_into(&mut received_credit)?,
+                11 => decoder.required_into(&mut status)?,
+                12 => decoder.required_into(&mut status_transitions)?,
+                13 => decoder.optional_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -212,12 +240,23 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceStatusTransitions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("posted_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "posted_at" => 0,
+                _ => 1,
+            }
+        }
         let mut posted_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "posted_at" => decoder.optional_into(&mut posted_at)?,
+                0 => decoder.optional_into(&mut posted_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -57,6 +57,94 @@ impl stripe_core::Decode for DebitReversal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("hosted_regulatory_receipt_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("linked_flows"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("received_debit"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 16] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 15,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 10,
+                        "status" => 12,
+                        _ => 15,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "network" => 9,
+                        _ => 15,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 2,
+                        "livemode" => 7,
+                        "metadata" => 8,
+                        _ => 15,
+                    }
+                }
+                11 => {
+                    match key {
+                        "transaction" => 14,
+                        _ => 15,
+                    }
+                }
+                12 => {
+                    match key {
+                        "linked_flows" => 6,
+                        _ => 15,
+                    }
+                }
+                14 => {
+                    match key {
+                        "received_debit" => 11,
+                        _ => 15,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 3,
+                        _ => 15,
+                    }
+                }
+                18 => {
+                    match key {
+                        "status_transitions" => 13,
+                        _ => 15,
+                    }
+                }
+                29 => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => 4,
+                        _ => 15,
+                    }
+                }
+                _ => 15,
+            }
+        }
         let mut amount = None;
         let mut created = None;
         let mut currency = None;
@@ -73,83 +161,25 @@ impl stripe_core::Decode for DebitReversal {
         let mut status_transitions = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.debit_reversal")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "network" => decoder.required_into(&mut network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "transaction" => decoder.optional_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "linked_flows" => decoder.optional_into(&mut linked_flows)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "received_debit" => decoder.required_into(&mut received_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.optional_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "hosted_regulatory_receipt_url" => {
-                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.optional_into(&mut financial_account)?,
+                4 => decoder.optional_into(&mut hosted_regulatory_receipt_url)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.optional_into(&mut linked_flows)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.required_into(&mut metadata)?,
+                9 => decoder.required_into(&mut network)?,
+                10 => decoder.object_name_into(&mut object, "treasury.debit_reversal")?,
+                11 => decoder.required_into(&mut received_debit)?,
+                12 => decoder.required_into(&mut status)?,
+                13 => decoder.required_into(&mut status_transitions)?,
+                14 => decoder.optional_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -216,12 +246,23 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceDebitReversalLinkedFl
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("issuing_dispute"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "issuing_dispute" => 0,
+                _ => 1,
+            }
+        }
         let mut issuing_dispute = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "issuing_dispute" => decoder.optional_into(&mut issuing_dispute)?,
+                0 => decoder.optional_into(&mut issuing_dispute)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -254,12 +295,23 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceStatusTransitions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("completed_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "completed_at" => 0,
+                _ => 1,
+            }
+        }
         let mut completed_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "completed_at" => decoder.optional_into(&mut completed_at)?,
+                0 => decoder.optional_into(&mut completed_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

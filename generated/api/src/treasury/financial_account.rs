@@ -68,6 +68,96 @@ impl stripe_core::Decode for FinancialAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active_features"),
+            stripe_core::decode::Key::new("balance"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("features"),
+            stripe_core::decode::Key::new("financial_addresses"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("pending_features"),
+            stripe_core::decode::Key::new("platform_restrictions"),
+            stripe_core::decode::Key::new("restricted_features"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+            stripe_core::decode::Key::new("supported_currencies"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 6,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 9,
+                        "status" => 13,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "balance" => 1,
+                        "country" => 2,
+                        "created" => 3,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "features" => 4,
+                        "livemode" => 7,
+                        "metadata" => 8,
+                        _ => 16,
+                    }
+                }
+                14 => {
+                    match key {
+                        "status_details" => 14,
+                        _ => 16,
+                    }
+                }
+                15 => {
+                    match key {
+                        "active_features" => 0,
+                        _ => 16,
+                    }
+                }
+                16 => {
+                    match key {
+                        "pending_features" => 10,
+                        _ => 16,
+                    }
+                }
+                19 => {
+                    match key {
+                        "financial_addresses" => 5,
+                        "restricted_features" => 12,
+                        _ => 16,
+                    }
+                }
+                20 => {
+                    match key {
+                        "supported_currencies" => 15,
+                        _ => 16,
+                    }
+                }
+                21 => {
+                    match key {
+                        "platform_restrictions" => 11,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut active_features = None;
         let mut balance = None;
         let mut country = None;
@@ -85,91 +175,26 @@ impl stripe_core::Decode for FinancialAccount {
         let mut status_details = None;
         let mut supported_currencies = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "treasury.financial_account",
-                                )?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "balance" => decoder.required_into(&mut balance)?,
-                        "country" => decoder.required_into(&mut country)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "features" => decoder.optional_into(&mut features)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "status_details" => decoder.required_into(&mut status_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "active_features" => decoder.optional_into(&mut active_features)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "pending_features" => {
-                            decoder.optional_into(&mut pending_features)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "financial_addresses" => {
-                            decoder.required_into(&mut financial_addresses)?
-                        }
-                        "restricted_features" => {
-                            decoder.optional_into(&mut restricted_features)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "supported_currencies" => {
-                            decoder.required_into(&mut supported_currencies)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "platform_restrictions" => {
-                            decoder.optional_into(&mut platform_restrictions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut active_features)?,
+                1 => decoder.required_into(&mut balance)?,
+                2 => decoder.required_into(&mut country)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.optional_into(&mut features)?,
+                5 => decoder.required_into(&mut financial_addresses)?,
+                6 => decoder.required_into(&mut id)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.optional_into(&mut metadata)?,
+                9 => decoder.object_name_into(&mut object, "treasury.financial_account")?,
+                10 => decoder.optional_into(&mut pending_features)?,
+                11 => decoder.optional_into(&mut platform_restrictions)?,
+                12 => decoder.optional_into(&mut restricted_features)?,
+                13 => decoder.required_into(&mut status)?,
+                14 => decoder.required_into(&mut status_details)?,
+                15 => decoder.required_into(&mut supported_currencies)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -249,22 +274,39 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaRecord {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_name"),
+            stripe_core::decode::Key::new("account_number"),
+            stripe_core::decode::Key::new("account_number_last4"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_name" => 0,
+                "account_number" => 1,
+                "account_number_last4" => 2,
+                "bank_name" => 3,
+                "routing_number" => 4,
+                _ => 5,
+            }
+        }
         let mut account_holder_name = None;
         let mut account_number = None;
         let mut account_number_last4 = None;
         let mut bank_name = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_name" => decoder.required_into(&mut account_holder_name)?,
-                "account_number" => decoder.optional_into(&mut account_number)?,
-                "account_number_last4" => {
-                    decoder.required_into(&mut account_number_last4)?
-                }
-                "bank_name" => decoder.required_into(&mut bank_name)?,
-                "routing_number" => decoder.required_into(&mut routing_number)?,
+                0 => decoder.required_into(&mut account_holder_name)?,
+                1 => decoder.optional_into(&mut account_number)?,
+                2 => decoder.required_into(&mut account_number_last4)?,
+                3 => decoder.required_into(&mut bank_name)?,
+                4 => decoder.required_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -323,16 +365,31 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceBalance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("cash"),
+            stripe_core::decode::Key::new("inbound_pending"),
+            stripe_core::decode::Key::new("outbound_pending"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "cash" => 0,
+                "inbound_pending" => 1,
+                "outbound_pending" => 2,
+                _ => 3,
+            }
+        }
         let mut cash = None;
         let mut inbound_pending = None;
         let mut outbound_pending = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "cash" => decoder.required_into(&mut cash)?,
-                "inbound_pending" => decoder.required_into(&mut inbound_pending)?,
-                "outbound_pending" => decoder.required_into(&mut outbound_pending)?,
+                0 => decoder.required_into(&mut cash)?,
+                1 => decoder.required_into(&mut inbound_pending)?,
+                2 => decoder.required_into(&mut outbound_pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -379,12 +436,23 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceClosedStatusDetail
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reasons"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reasons" => 0,
+                _ => 1,
+            }
+        }
         let mut reasons = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reasons" => decoder.required_into(&mut reasons)?,
+                0 => decoder.required_into(&mut reasons)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -427,16 +495,31 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceFinancialAddress {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("aba"),
+            stripe_core::decode::Key::new("supported_networks"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "aba" => 0,
+                "supported_networks" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut aba = None;
         let mut supported_networks = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "aba" => decoder.optional_into(&mut aba)?,
-                "supported_networks" => decoder.optional_into(&mut supported_networks)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut aba)?,
+                1 => decoder.optional_into(&mut supported_networks)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -482,14 +565,27 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourcePlatformRestrictio
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("inbound_flows"),
+            stripe_core::decode::Key::new("outbound_flows"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "inbound_flows" => 0,
+                "outbound_flows" => 1,
+                _ => 2,
+            }
+        }
         let mut inbound_flows = None;
         let mut outbound_flows = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "inbound_flows" => decoder.optional_into(&mut inbound_flows)?,
-                "outbound_flows" => decoder.optional_into(&mut outbound_flows)?,
+                0 => decoder.optional_into(&mut inbound_flows)?,
+                1 => decoder.optional_into(&mut outbound_flows)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -526,12 +622,23 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceStatusDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("closed"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "closed" => 0,
+                _ => 1,
+            }
+        }
         let mut closed = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "closed" => decoder.optional_into(&mut closed)?,
+                0 => decoder.optional_into(&mut closed)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

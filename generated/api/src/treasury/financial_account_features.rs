@@ -46,6 +46,30 @@ impl stripe_core::Decode for FinancialAccountFeatures {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("card_issuing"),
+            stripe_core::decode::Key::new("deposit_insurance"),
+            stripe_core::decode::Key::new("financial_addresses"),
+            stripe_core::decode::Key::new("inbound_transfers"),
+            stripe_core::decode::Key::new("intra_stripe_flows"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("outbound_payments"),
+            stripe_core::decode::Key::new("outbound_transfers"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "card_issuing" => 0,
+                "deposit_insurance" => 1,
+                "financial_addresses" => 2,
+                "inbound_transfers" => 3,
+                "intra_stripe_flows" => 4,
+                "object" => 5,
+                "outbound_payments" => 6,
+                "outbound_transfers" => 7,
+                _ => 8,
+            }
+        }
         let mut card_issuing = None;
         let mut deposit_insurance = None;
         let mut financial_addresses = None;
@@ -55,23 +79,24 @@ impl stripe_core::Decode for FinancialAccountFeatures {
         let mut outbound_payments = None;
         let mut outbound_transfers = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "card_issuing" => decoder.optional_into(&mut card_issuing)?,
-                "deposit_insurance" => decoder.optional_into(&mut deposit_insurance)?,
-                "financial_addresses" => decoder.optional_into(&mut financial_addresses)?,
-                "inbound_transfers" => decoder.optional_into(&mut inbound_transfers)?,
-                "intra_stripe_flows" => decoder.optional_into(&mut intra_stripe_flows)?,
-                "object" => {
+                0 => decoder.optional_into(&mut card_issuing)?,
+                1 => decoder.optional_into(&mut deposit_insurance)?,
+                2 => decoder.optional_into(&mut financial_addresses)?,
+                3 => decoder.optional_into(&mut inbound_transfers)?,
+                4 => decoder.optional_into(&mut intra_stripe_flows)?,
+                5 => {
                     decoder
                         .object_name_into(
                             &mut object,
                             "treasury.financial_account_features",
                         )?
                 }
-                "outbound_payments" => decoder.optional_into(&mut outbound_payments)?,
-                "outbound_transfers" => decoder.optional_into(&mut outbound_transfers)?,
+                6 => decoder.optional_into(&mut outbound_payments)?,
+                7 => decoder.optional_into(&mut outbound_transfers)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -119,16 +144,31 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaToggleSettings 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("requested"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "requested" => 0,
+                "status" => 1,
+                "status_details" => 2,
+                _ => 3,
+            }
+        }
         let mut requested = None;
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "requested" => decoder.required_into(&mut requested)?,
-                "status" => decoder.required_into(&mut status)?,
-                "status_details" => decoder.required_into(&mut status_details)?,
+                0 => decoder.required_into(&mut requested)?,
+                1 => decoder.required_into(&mut status)?,
+                2 => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -179,16 +219,31 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAchToggleSettings 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("requested"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "requested" => 0,
+                "status" => 1,
+                "status_details" => 2,
+                _ => 3,
+            }
+        }
         let mut requested = None;
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "requested" => decoder.required_into(&mut requested)?,
-                "status" => decoder.required_into(&mut status)?,
-                "status_details" => decoder.required_into(&mut status_details)?,
+                0 => decoder.required_into(&mut requested)?,
+                1 => decoder.required_into(&mut status)?,
+                2 => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -235,12 +290,23 @@ for TreasuryFinancialAccountsResourceFinancialAddressesFeatures {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("aba"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "aba" => 0,
+                _ => 1,
+            }
+        }
         let mut aba = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "aba" => decoder.optional_into(&mut aba)?,
+                0 => decoder.optional_into(&mut aba)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -274,12 +340,23 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceInboundTransfers {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ach"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "ach" => 0,
+                _ => 1,
+            }
+        }
         let mut ach = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "ach" => decoder.optional_into(&mut ach)?,
+                0 => decoder.optional_into(&mut ach)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -315,14 +392,27 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceOutboundPayments {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ach"),
+            stripe_core::decode::Key::new("us_domestic_wire"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "ach" => 0,
+                "us_domestic_wire" => 1,
+                _ => 2,
+            }
+        }
         let mut ach = None;
         let mut us_domestic_wire = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "ach" => decoder.optional_into(&mut ach)?,
-                "us_domestic_wire" => decoder.optional_into(&mut us_domestic_wire)?,
+                0 => decoder.optional_into(&mut ach)?,
+                1 => decoder.optional_into(&mut us_domestic_wire)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -362,14 +452,27 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceOutboundTransfers 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ach"),
+            stripe_core::decode::Key::new("us_domestic_wire"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "ach" => 0,
+                "us_domestic_wire" => 1,
+                _ => 2,
+            }
+        }
         let mut ach = None;
         let mut us_domestic_wire = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "ach" => decoder.optional_into(&mut ach)?,
-                "us_domestic_wire" => decoder.optional_into(&mut us_domestic_wire)?,
+                0 => decoder.optional_into(&mut ach)?,
+                1 => decoder.optional_into(&mut us_domestic_wire)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -412,16 +515,31 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceToggleSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("requested"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "requested" => 0,
+                "status" => 1,
+                "status_details" => 2,
+                _ => 3,
+            }
+        }
         let mut requested = None;
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "requested" => decoder.required_into(&mut requested)?,
-                "status" => decoder.required_into(&mut status)?,
-                "status_details" => decoder.required_into(&mut status_details)?,
+                0 => decoder.required_into(&mut requested)?,
+                1 => decoder.required_into(&mut status)?,
+                2 => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -476,16 +594,31 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("resolution"),
+            stripe_core::decode::Key::new("restriction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "resolution" => 1,
+                "restriction" => 2,
+                _ => 3,
+            }
+        }
         let mut code = None;
         let mut resolution = None;
         let mut restriction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.required_into(&mut code)?,
-                "resolution" => decoder.optional_into(&mut resolution)?,
-                "restriction" => decoder.optional_into(&mut restriction)?,
+                0 => decoder.required_into(&mut code)?,
+                1 => decoder.optional_into(&mut resolution)?,
+                2 => decoder.optional_into(&mut restriction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -18,16 +18,31 @@ impl stripe_core::Decode for InboundTransfers {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_details"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_details" => 0,
+                "type" => 1,
+                "us_bank_account" => 2,
+                _ => 3,
+            }
+        }
         let mut billing_details = None;
         let mut type_ = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_details" => decoder.required_into(&mut billing_details)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
+                0 => decoder.required_into(&mut billing_details)?,
+                1 => decoder.required_into(&mut type_)?,
+                2 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -91,6 +106,28 @@ impl stripe_core::Decode for InboundTransfersPaymentMethodDetailsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_type"),
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_type" => 0,
+                "account_type" => 1,
+                "bank_name" => 2,
+                "fingerprint" => 3,
+                "last4" => 4,
+                "network" => 5,
+                "routing_number" => 6,
+                _ => 7,
+            }
+        }
         let mut account_holder_type = None;
         let mut account_type = None;
         let mut bank_name = None;
@@ -99,16 +136,17 @@ impl stripe_core::Decode for InboundTransfersPaymentMethodDetailsUsBankAccount {
         let mut network = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
-                "account_type" => decoder.optional_into(&mut account_type)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "network" => decoder.required_into(&mut network)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                0 => decoder.optional_into(&mut account_holder_type)?,
+                1 => decoder.optional_into(&mut account_type)?,
+                2 => decoder.optional_into(&mut bank_name)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut last4)?,
+                5 => decoder.required_into(&mut network)?,
+                6 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -206,6 +244,119 @@ impl stripe_core::Decode for InboundTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("cancelable"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("failure_details"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("hosted_regulatory_receipt_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("linked_flows"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("origin_payment_method"),
+            stripe_core::decode::Key::new("origin_payment_method_details"),
+            stripe_core::decode::Key::new("returned"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 21] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 20,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 12,
+                        "status" => 17,
+                        _ => 20,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 20,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "livemode" => 10,
+                        "metadata" => 11,
+                        "returned" => 15,
+                        _ => 20,
+                    }
+                }
+                10 => {
+                    match key {
+                        "cancelable" => 1,
+                        _ => 20,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 4,
+                        "transaction" => 19,
+                        _ => 20,
+                    }
+                }
+                12 => {
+                    match key {
+                        "linked_flows" => 9,
+                        _ => 20,
+                    }
+                }
+                15 => {
+                    match key {
+                        "failure_details" => 5,
+                        _ => 20,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 6,
+                        _ => 20,
+                    }
+                }
+                18 => {
+                    match key {
+                        "status_transitions" => 18,
+                        _ => 20,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 16,
+                        _ => 20,
+                    }
+                }
+                21 => {
+                    match key {
+                        "origin_payment_method" => 13,
+                        _ => 20,
+                    }
+                }
+                29 => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => 7,
+                        "origin_payment_method_details" => 14,
+                        _ => 20,
+                    }
+                }
+                _ => 20,
+            }
+        }
         let mut amount = None;
         let mut cancelable = None;
         let mut created = None;
@@ -227,109 +378,30 @@ impl stripe_core::Decode for InboundTransfer {
         let mut status_transitions = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.inbound_transfer")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "returned" => decoder.optional_into(&mut returned)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "cancelable" => decoder.required_into(&mut cancelable)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "transaction" => decoder.optional_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "linked_flows" => decoder.required_into(&mut linked_flows)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "failure_details" => decoder.optional_into(&mut failure_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.required_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.required_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "origin_payment_method" => {
-                            decoder.required_into(&mut origin_payment_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "hosted_regulatory_receipt_url" => {
-                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
-                        }
-                        "origin_payment_method_details" => {
-                            decoder.optional_into(&mut origin_payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut cancelable)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.optional_into(&mut description)?,
+                5 => decoder.optional_into(&mut failure_details)?,
+                6 => decoder.required_into(&mut financial_account)?,
+                7 => decoder.optional_into(&mut hosted_regulatory_receipt_url)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.required_into(&mut linked_flows)?,
+                10 => decoder.required_into(&mut livemode)?,
+                11 => decoder.required_into(&mut metadata)?,
+                12 => decoder.object_name_into(&mut object, "treasury.inbound_transfer")?,
+                13 => decoder.required_into(&mut origin_payment_method)?,
+                14 => decoder.optional_into(&mut origin_payment_method_details)?,
+                15 => decoder.optional_into(&mut returned)?,
+                16 => decoder.required_into(&mut statement_descriptor)?,
+                17 => decoder.required_into(&mut status)?,
+                18 => decoder.required_into(&mut status_transitions)?,
+                19 => decoder.optional_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -415,12 +487,23 @@ impl stripe_core::Decode for TreasuryInboundTransfersResourceFailureDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                _ => 1,
+            }
+        }
         let mut code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.required_into(&mut code)?,
+                0 => decoder.required_into(&mut code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -454,12 +537,23 @@ for TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("received_debit"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "received_debit" => 0,
+                _ => 1,
+            }
+        }
         let mut received_debit = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "received_debit" => decoder.optional_into(&mut received_debit)?,
+                0 => decoder.optional_into(&mut received_debit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -499,16 +593,31 @@ for TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("failed_at"),
+            stripe_core::decode::Key::new("succeeded_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "canceled_at" => 0,
+                "failed_at" => 1,
+                "succeeded_at" => 2,
+                _ => 3,
+            }
+        }
         let mut canceled_at = None;
         let mut failed_at = None;
         let mut succeeded_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                "failed_at" => decoder.optional_into(&mut failed_at)?,
-                "succeeded_at" => decoder.optional_into(&mut succeeded_at)?,
+                0 => decoder.optional_into(&mut canceled_at)?,
+                1 => decoder.optional_into(&mut failed_at)?,
+                2 => decoder.optional_into(&mut succeeded_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

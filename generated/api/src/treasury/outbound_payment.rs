@@ -23,18 +23,35 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_details"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_details" => 0,
+                "financial_account" => 1,
+                "type" => 2,
+                "us_bank_account" => 3,
+                _ => 4,
+            }
+        }
         let mut billing_details = None;
         let mut financial_account = None;
         let mut type_ = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_details" => decoder.optional_into(&mut billing_details)?,
-                "financial_account" => decoder.optional_into(&mut financial_account)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
+                0 => decoder.optional_into(&mut billing_details)?,
+                1 => decoder.optional_into(&mut financial_account)?,
+                2 => decoder.required_into(&mut type_)?,
+                3 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -81,14 +98,27 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetailsFinancialAccoun
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("network"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "network" => 1,
+                _ => 2,
+            }
+        }
         let mut id = None;
         let mut network = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "network" => decoder.required_into(&mut network)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.required_into(&mut network)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -144,6 +174,28 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetailsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_type"),
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_type" => 0,
+                "account_type" => 1,
+                "bank_name" => 2,
+                "fingerprint" => 3,
+                "last4" => 4,
+                "network" => 5,
+                "routing_number" => 6,
+                _ => 7,
+            }
+        }
         let mut account_holder_type = None;
         let mut account_type = None;
         let mut bank_name = None;
@@ -152,16 +204,17 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetailsUsBankAccount {
         let mut network = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
-                "account_type" => decoder.optional_into(&mut account_type)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "network" => decoder.required_into(&mut network)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                0 => decoder.optional_into(&mut account_holder_type)?,
+                1 => decoder.optional_into(&mut account_type)?,
+                2 => decoder.optional_into(&mut bank_name)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut last4)?,
+                5 => decoder.required_into(&mut network)?,
+                6 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -269,6 +322,126 @@ impl stripe_core::Decode for OutboundPayment {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("cancelable"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("destination_payment_method"),
+            stripe_core::decode::Key::new("destination_payment_method_details"),
+            stripe_core::decode::Key::new("end_user_details"),
+            stripe_core::decode::Key::new("expected_arrival_date"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("hosted_regulatory_receipt_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("returned_details"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 22] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 12,
+                        _ => 21,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 15,
+                        "status" => 18,
+                        _ => 21,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 21,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "customer" => 4,
+                        "livemode" => 13,
+                        "metadata" => 14,
+                        _ => 21,
+                    }
+                }
+                10 => {
+                    match key {
+                        "cancelable" => 1,
+                        _ => 21,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 5,
+                        "transaction" => 20,
+                        _ => 21,
+                    }
+                }
+                16 => {
+                    match key {
+                        "end_user_details" => 8,
+                        "returned_details" => 16,
+                        _ => 21,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 10,
+                        _ => 21,
+                    }
+                }
+                18 => {
+                    match key {
+                        "status_transitions" => 19,
+                        _ => 21,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 17,
+                        _ => 21,
+                    }
+                }
+                21 => {
+                    match key {
+                        "expected_arrival_date" => 9,
+                        _ => 21,
+                    }
+                }
+                26 => {
+                    match key {
+                        "destination_payment_method" => 6,
+                        _ => 21,
+                    }
+                }
+                29 => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => 11,
+                        _ => 21,
+                    }
+                }
+                34 => {
+                    match key {
+                        "destination_payment_method_details" => 7,
+                        _ => 21,
+                    }
+                }
+                _ => 21,
+            }
+        }
         let mut amount = None;
         let mut cancelable = None;
         let mut created = None;
@@ -291,122 +464,31 @@ impl stripe_core::Decode for OutboundPayment {
         let mut status_transitions = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.outbound_payment")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "cancelable" => decoder.required_into(&mut cancelable)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "transaction" => decoder.required_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "end_user_details" => {
-                            decoder.optional_into(&mut end_user_details)?
-                        }
-                        "returned_details" => {
-                            decoder.optional_into(&mut returned_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.required_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.required_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "expected_arrival_date" => {
-                            decoder.required_into(&mut expected_arrival_date)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "destination_payment_method" => {
-                            decoder.optional_into(&mut destination_payment_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "hosted_regulatory_receipt_url" => {
-                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                34 => {
-                    match key {
-                        "destination_payment_method_details" => {
-                            decoder
-                                .optional_into(&mut destination_payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut cancelable)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.optional_into(&mut customer)?,
+                5 => decoder.optional_into(&mut description)?,
+                6 => decoder.optional_into(&mut destination_payment_method)?,
+                7 => decoder.optional_into(&mut destination_payment_method_details)?,
+                8 => decoder.optional_into(&mut end_user_details)?,
+                9 => decoder.required_into(&mut expected_arrival_date)?,
+                10 => decoder.required_into(&mut financial_account)?,
+                11 => decoder.optional_into(&mut hosted_regulatory_receipt_url)?,
+                12 => decoder.required_into(&mut id)?,
+                13 => decoder.required_into(&mut livemode)?,
+                14 => decoder.required_into(&mut metadata)?,
+                15 => decoder.object_name_into(&mut object, "treasury.outbound_payment")?,
+                16 => decoder.optional_into(&mut returned_details)?,
+                17 => decoder.required_into(&mut statement_descriptor)?,
+                18 => decoder.required_into(&mut status)?,
+                19 => decoder.required_into(&mut status_transitions)?,
+                20 => decoder.required_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -497,14 +579,27 @@ for TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ip_address"),
+            stripe_core::decode::Key::new("present"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "ip_address" => 0,
+                "present" => 1,
+                _ => 2,
+            }
+        }
         let mut ip_address = None;
         let mut present = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "ip_address" => decoder.optional_into(&mut ip_address)?,
-                "present" => decoder.required_into(&mut present)?,
+                0 => decoder.optional_into(&mut ip_address)?,
+                1 => decoder.required_into(&mut present)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -548,18 +643,35 @@ for TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("failed_at"),
+            stripe_core::decode::Key::new("posted_at"),
+            stripe_core::decode::Key::new("returned_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "canceled_at" => 0,
+                "failed_at" => 1,
+                "posted_at" => 2,
+                "returned_at" => 3,
+                _ => 4,
+            }
+        }
         let mut canceled_at = None;
         let mut failed_at = None;
         let mut posted_at = None;
         let mut returned_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                "failed_at" => decoder.optional_into(&mut failed_at)?,
-                "posted_at" => decoder.optional_into(&mut posted_at)?,
-                "returned_at" => decoder.optional_into(&mut returned_at)?,
+                0 => decoder.optional_into(&mut canceled_at)?,
+                1 => decoder.optional_into(&mut failed_at)?,
+                2 => decoder.optional_into(&mut posted_at)?,
+                3 => decoder.optional_into(&mut returned_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -599,14 +711,27 @@ impl stripe_core::Decode for TreasuryOutboundPaymentsResourceReturnedStatus {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "transaction" => 1,
+                _ => 2,
+            }
+        }
         let mut code = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.required_into(&mut code)?,
-                "transaction" => decoder.required_into(&mut transaction)?,
+                0 => decoder.required_into(&mut code)?,
+                1 => decoder.required_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -18,16 +18,31 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_details"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_details" => 0,
+                "type" => 1,
+                "us_bank_account" => 2,
+                _ => 3,
+            }
+        }
         let mut billing_details = None;
         let mut type_ = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_details" => decoder.required_into(&mut billing_details)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
+                0 => decoder.required_into(&mut billing_details)?,
+                1 => decoder.required_into(&mut type_)?,
+                2 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -91,6 +106,28 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetailsUsBankAccount 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_type"),
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_type" => 0,
+                "account_type" => 1,
+                "bank_name" => 2,
+                "fingerprint" => 3,
+                "last4" => 4,
+                "network" => 5,
+                "routing_number" => 6,
+                _ => 7,
+            }
+        }
         let mut account_holder_type = None;
         let mut account_type = None;
         let mut bank_name = None;
@@ -99,16 +136,17 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetailsUsBankAccount 
         let mut network = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
-                "account_type" => decoder.optional_into(&mut account_type)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "network" => decoder.required_into(&mut network)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                0 => decoder.optional_into(&mut account_holder_type)?,
+                1 => decoder.optional_into(&mut account_type)?,
+                2 => decoder.optional_into(&mut bank_name)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut last4)?,
+                5 => decoder.required_into(&mut network)?,
+                6 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -205,6 +243,122 @@ impl stripe_core::Decode for OutboundTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("cancelable"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("destination_payment_method"),
+            stripe_core::decode::Key::new("destination_payment_method_details"),
+            stripe_core::decode::Key::new("expected_arrival_date"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("hosted_regulatory_receipt_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("returned_details"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 20] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 10,
+                        _ => 19,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 13,
+                        "status" => 16,
+                        _ => 19,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 19,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "livemode" => 11,
+                        "metadata" => 12,
+                        _ => 19,
+                    }
+                }
+                10 => {
+                    match key {
+                        "cancelable" => 1,
+                        _ => 19,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 4,
+                        "transaction" => 18,
+                        _ => 19,
+                    }
+                }
+                16 => {
+                    match key {
+                        "returned_details" => 14,
+                        _ => 19,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 8,
+                        _ => 19,
+                    }
+                }
+                18 => {
+                    match key {
+                        "status_transitions" => 17,
+                        _ => 19,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 15,
+                        _ => 19,
+                    }
+                }
+                21 => {
+                    match key {
+                        "expected_arrival_date" => 7,
+                        _ => 19,
+                    }
+                }
+                26 => {
+                    match key {
+                        "destination_payment_method" => 5,
+                        _ => 19,
+                    }
+                }
+                29 => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => 9,
+                        _ => 19,
+                    }
+                }
+                34 => {
+                    match key {
+                        "destination_payment_method_details" => 6,
+                        _ => 19,
+                    }
+                }
+                _ => 19,
+            }
+        }
         let mut amount = None;
         let mut cancelable = None;
         let mut created = None;
@@ -225,121 +379,31 @@ impl stripe_core::Decode for OutboundTransfer {
         let mut status_transitions = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut cancelable)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.optional_into(&mut description)?,
+                5 => decoder.optional_into(&mut destination_payment_method)?,
+                6 => decoder.required_into(&mut destination_payment_method_details)?,
+                7 => decoder.required_into(&mut expected_arrival_date)?,
+                8 => decoder.required_into(&mut financial_account)?,
+                9 => decoder.optional_into(&mut hosted_regulatory_receipt_url)?,
+                10 => decoder.required_into(&mut id)?,
+                11 => decoder.required_into(&mut livemode)?,
+                12 => decoder.required_into(&mut metadata)?,
+                13 => {
+                    decoder.object_name_into(&mut object, "treasury.outbound_transfer")?
                 }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "treasury.outbound_transfer",
-                                )?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "cancelable" => decoder.required_into(&mut cancelable)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "transaction" => decoder.required_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "returned_details" => {
-                            decoder.optional_into(&mut returned_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.required_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.required_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "expected_arrival_date" => {
-                            decoder.required_into(&mut expected_arrival_date)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "destination_payment_method" => {
-                            decoder.optional_into(&mut destination_payment_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "hosted_regulatory_receipt_url" => {
-                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                34 => {
-                    match key {
-                        "destination_payment_method_details" => {
-                            decoder
-                                .required_into(&mut destination_payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                14 => decoder.optional_into(&mut returned_details)?,
+                15 => decoder.required_into(&mut statement_descriptor)?,
+                16 => decoder.required_into(&mut status)?,
+                17 => decoder.required_into(&mut status_transitions)?,
+                18 => decoder.required_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -431,14 +495,27 @@ impl stripe_core::Decode for TreasuryOutboundTransfersResourceReturnedDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "transaction" => 1,
+                _ => 2,
+            }
+        }
         let mut code = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.required_into(&mut code)?,
-                "transaction" => decoder.required_into(&mut transaction)?,
+                0 => decoder.required_into(&mut code)?,
+                1 => decoder.required_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -485,18 +562,35 @@ impl stripe_core::Decode for TreasuryOutboundTransfersResourceStatusTransitions 
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("failed_at"),
+            stripe_core::decode::Key::new("posted_at"),
+            stripe_core::decode::Key::new("returned_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "canceled_at" => 0,
+                "failed_at" => 1,
+                "posted_at" => 2,
+                "returned_at" => 3,
+                _ => 4,
+            }
+        }
         let mut canceled_at = None;
         let mut failed_at = None;
         let mut posted_at = None;
         let mut returned_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                "failed_at" => decoder.optional_into(&mut failed_at)?,
-                "posted_at" => decoder.optional_into(&mut posted_at)?,
-                "returned_at" => decoder.optional_into(&mut returned_at)?,
+                0 => decoder.optional_into(&mut canceled_at)?,
+                1 => decoder.optional_into(&mut failed_at)?,
+                2 => decoder.optional_into(&mut posted_at)?,
+                3 => decoder.optional_into(&mut returned_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -64,6 +64,96 @@ impl stripe_core::Decode for ReceivedCredit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("failure_code"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("hosted_regulatory_receipt_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("initiating_payment_method_details"),
+            stripe_core::decode::Key::new("linked_flows"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("reversal_details"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 12,
+                        "status" => 14,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "network" => 11,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 2,
+                        "livemode" => 10,
+                        _ => 16,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 3,
+                        "transaction" => 15,
+                        _ => 16,
+                    }
+                }
+                12 => {
+                    match key {
+                        "failure_code" => 4,
+                        "linked_flows" => 9,
+                        _ => 16,
+                    }
+                }
+                16 => {
+                    match key {
+                        "reversal_details" => 13,
+                        _ => 16,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 5,
+                        _ => 16,
+                    }
+                }
+                29 => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => 6,
+                        _ => 16,
+                    }
+                }
+                33 => {
+                    match key {
+                        "initiating_payment_method_details" => 8,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut amount = None;
         let mut created = None;
         let mut currency = None;
@@ -81,87 +171,26 @@ impl stripe_core::Decode for ReceivedCredit {
         let mut status = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.received_credit")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "network" => decoder.required_into(&mut network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.required_into(&mut description)?,
-                        "transaction" => decoder.optional_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "failure_code" => decoder.optional_into(&mut failure_code)?,
-                        "linked_flows" => decoder.required_into(&mut linked_flows)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "reversal_details" => {
-                            decoder.optional_into(&mut reversal_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.optional_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "hosted_regulatory_receipt_url" => {
-                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                33 => {
-                    match key {
-                        "initiating_payment_method_details" => {
-                            decoder
-                                .required_into(&mut initiating_payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.required_into(&mut description)?,
+                4 => decoder.optional_into(&mut failure_code)?,
+                5 => decoder.optional_into(&mut financial_account)?,
+                6 => decoder.optional_into(&mut hosted_regulatory_receipt_url)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.required_into(&mut initiating_payment_method_details)?,
+                9 => decoder.required_into(&mut linked_flows)?,
+                10 => decoder.required_into(&mut livemode)?,
+                11 => decoder.required_into(&mut network)?,
+                12 => decoder.object_name_into(&mut object, "treasury.received_credit")?,
+                13 => decoder.optional_into(&mut reversal_details)?,
+                14 => decoder.required_into(&mut status)?,
+                15 => decoder.optional_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -248,6 +277,26 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceLinkedFlows {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("credit_reversal"),
+            stripe_core::decode::Key::new("issuing_authorization"),
+            stripe_core::decode::Key::new("issuing_transaction"),
+            stripe_core::decode::Key::new("source_flow"),
+            stripe_core::decode::Key::new("source_flow_details"),
+            stripe_core::decode::Key::new("source_flow_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "credit_reversal" => 0,
+                "issuing_authorization" => 1,
+                "issuing_transaction" => 2,
+                "source_flow" => 3,
+                "source_flow_details" => 4,
+                "source_flow_type" => 5,
+                _ => 6,
+            }
+        }
         let mut credit_reversal = None;
         let mut issuing_authorization = None;
         let mut issuing_transaction = None;
@@ -255,17 +304,16 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceLinkedFlows {
         let mut source_flow_details = None;
         let mut source_flow_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "credit_reversal" => decoder.optional_into(&mut credit_reversal)?,
-                "issuing_authorization" => {
-                    decoder.optional_into(&mut issuing_authorization)?
-                }
-                "issuing_transaction" => decoder.optional_into(&mut issuing_transaction)?,
-                "source_flow" => decoder.optional_into(&mut source_flow)?,
-                "source_flow_details" => decoder.optional_into(&mut source_flow_details)?,
-                "source_flow_type" => decoder.optional_into(&mut source_flow_type)?,
+                0 => decoder.optional_into(&mut credit_reversal)?,
+                1 => decoder.optional_into(&mut issuing_authorization)?,
+                2 => decoder.optional_into(&mut issuing_transaction)?,
+                3 => decoder.optional_into(&mut source_flow)?,
+                4 => decoder.optional_into(&mut source_flow_details)?,
+                5 => decoder.optional_into(&mut source_flow_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -310,14 +358,27 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceReversalDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("deadline"),
+            stripe_core::decode::Key::new("restricted_reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "deadline" => 0,
+                "restricted_reason" => 1,
+                _ => 2,
+            }
+        }
         let mut deadline = None;
         let mut restricted_reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "deadline" => decoder.optional_into(&mut deadline)?,
-                "restricted_reason" => decoder.optional_into(&mut restricted_reason)?,
+                0 => decoder.optional_into(&mut deadline)?,
+                1 => decoder.optional_into(&mut restricted_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -371,18 +432,35 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceSourceFlowsDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("credit_reversal"),
+            stripe_core::decode::Key::new("outbound_payment"),
+            stripe_core::decode::Key::new("payout"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "credit_reversal" => 0,
+                "outbound_payment" => 1,
+                "payout" => 2,
+                "type" => 3,
+                _ => 4,
+            }
+        }
         let mut credit_reversal = None;
         let mut outbound_payment = None;
         let mut payout = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "credit_reversal" => decoder.optional_into(&mut credit_reversal)?,
-                "outbound_payment" => decoder.optional_into(&mut outbound_payment)?,
-                "payout" => decoder.optional_into(&mut payout)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut credit_reversal)?,
+                1 => decoder.optional_into(&mut outbound_payment)?,
+                2 => decoder.optional_into(&mut payout)?,
+                3 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

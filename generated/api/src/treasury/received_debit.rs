@@ -64,6 +64,96 @@ impl stripe_core::Decode for ReceivedDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("failure_code"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("hosted_regulatory_receipt_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("initiating_payment_method_details"),
+            stripe_core::decode::Key::new("linked_flows"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("reversal_details"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 12,
+                        "status" => 14,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "network" => 11,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 2,
+                        "livemode" => 10,
+                        _ => 16,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 3,
+                        "transaction" => 15,
+                        _ => 16,
+                    }
+                }
+                12 => {
+                    match key {
+                        "failure_code" => 4,
+                        "linked_flows" => 9,
+                        _ => 16,
+                    }
+                }
+                16 => {
+                    match key {
+                        "reversal_details" => 13,
+                        _ => 16,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 5,
+                        _ => 16,
+                    }
+                }
+                29 => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => 6,
+                        _ => 16,
+                    }
+                }
+                33 => {
+                    match key {
+                        "initiating_payment_method_details" => 8,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut amount = None;
         let mut created = None;
         let mut currency = None;
@@ -81,87 +171,26 @@ impl stripe_core::Decode for ReceivedDebit {
         let mut status = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.received_debit")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "network" => decoder.required_into(&mut network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.required_into(&mut description)?,
-                        "transaction" => decoder.optional_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "failure_code" => decoder.optional_into(&mut failure_code)?,
-                        "linked_flows" => decoder.required_into(&mut linked_flows)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "reversal_details" => {
-                            decoder.optional_into(&mut reversal_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.optional_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "hosted_regulatory_receipt_url" => {
-                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                33 => {
-                    match key {
-                        "initiating_payment_method_details" => {
-                            decoder
-                                .optional_into(&mut initiating_payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.required_into(&mut description)?,
+                4 => decoder.optional_into(&mut failure_code)?,
+                5 => decoder.optional_into(&mut financial_account)?,
+                6 => decoder.optional_into(&mut hosted_regulatory_receipt_url)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.optional_into(&mut initiating_payment_method_details)?,
+                9 => decoder.required_into(&mut linked_flows)?,
+                10 => decoder.required_into(&mut livemode)?,
+                11 => decoder.required_into(&mut network)?,
+                12 => decoder.object_name_into(&mut object, "treasury.received_debit")?,
+                13 => decoder.optional_into(&mut reversal_details)?,
+                14 => decoder.required_into(&mut status)?,
+                15 => decoder.optional_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -237,20 +266,35 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceLinkedFlows {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("debit_reversal"),
+            stripe_core::decode::Key::new("inbound_transfer"),
+            stripe_core::decode::Key::new("issuing_authorization"),
+            stripe_core::decode::Key::new("issuing_transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "debit_reversal" => 0,
+                "inbound_transfer" => 1,
+                "issuing_authorization" => 2,
+                "issuing_transaction" => 3,
+                _ => 4,
+            }
+        }
         let mut debit_reversal = None;
         let mut inbound_transfer = None;
         let mut issuing_authorization = None;
         let mut issuing_transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "debit_reversal" => decoder.optional_into(&mut debit_reversal)?,
-                "inbound_transfer" => decoder.optional_into(&mut inbound_transfer)?,
-                "issuing_authorization" => {
-                    decoder.optional_into(&mut issuing_authorization)?
-                }
-                "issuing_transaction" => decoder.optional_into(&mut issuing_transaction)?,
+                0 => decoder.optional_into(&mut debit_reversal)?,
+                1 => decoder.optional_into(&mut inbound_transfer)?,
+                2 => decoder.optional_into(&mut issuing_authorization)?,
+                3 => decoder.optional_into(&mut issuing_transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -293,14 +337,27 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceReversalDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("deadline"),
+            stripe_core::decode::Key::new("restricted_reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "deadline" => 0,
+                "restricted_reason" => 1,
+                _ => 2,
+            }
+        }
         let mut deadline = None;
         let mut restricted_reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "deadline" => decoder.optional_into(&mut deadline)?,
-                "restricted_reason" => decoder.optional_into(&mut restricted_reason)?,
+                0 => decoder.optional_into(&mut deadline)?,
+                1 => decoder.optional_into(&mut restricted_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -23,14 +23,27 @@ impl stripe_core::Decode for ReceivedPaymentMethodDetailsFinancialAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("network"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "network" => 1,
+                _ => 2,
+            }
+        }
         let mut id = None;
         let mut network = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "network" => decoder.required_into(&mut network)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.required_into(&mut network)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -68,16 +81,31 @@ impl stripe_core::Decode for TreasurySharedResourceBillingDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "email" => 1,
+                "name" => 2,
+                _ => 3,
+            }
+        }
         let mut address = None;
         let mut email = None;
         let mut name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.required_into(&mut address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
+                0 => decoder.required_into(&mut address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -131,6 +159,26 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("balance"),
+            stripe_core::decode::Key::new("billing_details"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("issuing_card"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "balance" => 0,
+                "billing_details" => 1,
+                "financial_account" => 2,
+                "issuing_card" => 3,
+                "type" => 4,
+                "us_bank_account" => 5,
+                _ => 6,
+            }
+        }
         let mut balance = None;
         let mut billing_details = None;
         let mut financial_account = None;
@@ -138,15 +186,16 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
         let mut type_ = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "balance" => decoder.optional_into(&mut balance)?,
-                "billing_details" => decoder.required_into(&mut billing_details)?,
-                "financial_account" => decoder.optional_into(&mut financial_account)?,
-                "issuing_card" => decoder.optional_into(&mut issuing_card)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
+                0 => decoder.optional_into(&mut balance)?,
+                1 => decoder.required_into(&mut billing_details)?,
+                2 => decoder.optional_into(&mut financial_account)?,
+                3 => decoder.optional_into(&mut issuing_card)?,
+                4 => decoder.required_into(&mut type_)?,
+                5 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -200,16 +249,31 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_name" => 0,
+                "last4" => 1,
+                "routing_number" => 2,
+                _ => 3,
+            }
+        }
         let mut bank_name = None;
         let mut last4 = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                0 => decoder.optional_into(&mut bank_name)?,
+                1 => decoder.optional_into(&mut last4)?,
+                2 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -251,16 +315,31 @@ impl stripe_core::Decode for TreasuryTransactionsResourceBalanceImpact {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("cash"),
+            stripe_core::decode::Key::new("inbound_pending"),
+            stripe_core::decode::Key::new("outbound_pending"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "cash" => 0,
+                "inbound_pending" => 1,
+                "outbound_pending" => 2,
+                _ => 3,
+            }
+        }
         let mut cash = None;
         let mut inbound_pending = None;
         let mut outbound_pending = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "cash" => decoder.required_into(&mut cash)?,
-                "inbound_pending" => decoder.required_into(&mut inbound_pending)?,
-                "outbound_pending" => decoder.required_into(&mut outbound_pending)?,
+                0 => decoder.required_into(&mut cash)?,
+                1 => decoder.required_into(&mut inbound_pending)?,
+                2 => decoder.required_into(&mut outbound_pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -340,6 +419,62 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("credit_reversal"),
+            stripe_core::decode::Key::new("debit_reversal"),
+            stripe_core::decode::Key::new("inbound_transfer"),
+            stripe_core::decode::Key::new("issuing_authorization"),
+            stripe_core::decode::Key::new("outbound_payment"),
+            stripe_core::decode::Key::new("outbound_transfer"),
+            stripe_core::decode::Key::new("received_credit"),
+            stripe_core::decode::Key::new("received_debit"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "type" => 8,
+                        _ => 9,
+                    }
+                }
+                14 => {
+                    match key {
+                        "debit_reversal" => 1,
+                        "received_debit" => 7,
+                        _ => 9,
+                    }
+                }
+                15 => {
+                    match key {
+                        "credit_reversal" => 0,
+                        "received_credit" => 6,
+                        _ => 9,
+                    }
+                }
+                16 => {
+                    match key {
+                        "inbound_transfer" => 2,
+                        "outbound_payment" => 4,
+                        _ => 9,
+                    }
+                }
+                17 => {
+                    match key {
+                        "outbound_transfer" => 5,
+                        _ => 9,
+                    }
+                }
+                21 => {
+                    match key {
+                        "issuing_authorization" => 3,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut credit_reversal = None;
         let mut debit_reversal = None;
         let mut inbound_transfer = None;
@@ -350,56 +485,19 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
         let mut received_debit = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "debit_reversal" => decoder.optional_into(&mut debit_reversal)?,
-                        "received_debit" => decoder.optional_into(&mut received_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "credit_reversal" => decoder.optional_into(&mut credit_reversal)?,
-                        "received_credit" => decoder.optional_into(&mut received_credit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "inbound_transfer" => {
-                            decoder.optional_into(&mut inbound_transfer)?
-                        }
-                        "outbound_payment" => {
-                            decoder.optional_into(&mut outbound_payment)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "outbound_transfer" => {
-                            decoder.optional_into(&mut outbound_transfer)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "issuing_authorization" => {
-                            decoder.optional_into(&mut issuing_authorization)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut credit_reversal)?,
+                1 => decoder.optional_into(&mut debit_reversal)?,
+                2 => decoder.optional_into(&mut inbound_transfer)?,
+                3 => decoder.optional_into(&mut issuing_authorization)?,
+                4 => decoder.optional_into(&mut outbound_payment)?,
+                5 => decoder.optional_into(&mut outbound_transfer)?,
+                6 => decoder.optional_into(&mut received_credit)?,
+                7 => decoder.optional_into(&mut received_debit)?,
+                8 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -58,6 +58,99 @@ impl stripe_core::Decode for Transaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("balance_impact"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("entries"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("flow"),
+            stripe_core::decode::Key::new("flow_details"),
+            stripe_core::decode::Key::new("flow_type"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 16] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 10,
+                        _ => 15,
+                    }
+                }
+                4 => {
+                    match key {
+                        "flow" => 7,
+                        _ => 15,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 12,
+                        "status" => 13,
+                        _ => 15,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        "entries" => 5,
+                        _ => 15,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "livemode" => 11,
+                        _ => 15,
+                    }
+                }
+                9 => {
+                    match key {
+                        "flow_type" => 9,
+                        _ => 15,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 4,
+                        _ => 15,
+                    }
+                }
+                12 => {
+                    match key {
+                        "flow_details" => 8,
+                        _ => 15,
+                    }
+                }
+                14 => {
+                    match key {
+                        "balance_impact" => 1,
+                        _ => 15,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 6,
+                        _ => 15,
+                    }
+                }
+                18 => {
+                    match key {
+                        "status_transitions" => 14,
+                        _ => 15,
+                    }
+                }
+                _ => 15,
+            }
+        }
         let mut amount = None;
         let mut balance_impact = None;
         let mut created = None;
@@ -74,86 +167,25 @@ impl stripe_core::Decode for Transaction {
         let mut status = None;
         let mut status_transitions = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "flow" => decoder.optional_into(&mut flow)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.transaction")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "entries" => decoder.optional_into(&mut entries)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "flow_type" => decoder.required_into(&mut flow_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.required_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "flow_details" => decoder.optional_into(&mut flow_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "balance_impact" => decoder.required_into(&mut balance_impact)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.required_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut balance_impact)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.required_into(&mut description)?,
+                5 => decoder.optional_into(&mut entries)?,
+                6 => decoder.required_into(&mut financial_account)?,
+                7 => decoder.optional_into(&mut flow)?,
+                8 => decoder.optional_into(&mut flow_details)?,
+                9 => decoder.required_into(&mut flow_type)?,
+                10 => decoder.required_into(&mut id)?,
+                11 => decoder.required_into(&mut livemode)?,
+                12 => decoder.object_name_into(&mut object, "treasury.transaction")?,
+                13 => decoder.required_into(&mut status)?,
+                14 => decoder.required_into(&mut status_transitions)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -233,14 +265,27 @@ for TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("posted_at"),
+            stripe_core::decode::Key::new("void_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "posted_at" => 0,
+                "void_at" => 1,
+                _ => 2,
+            }
+        }
         let mut posted_at = None;
         let mut void_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "posted_at" => decoder.optional_into(&mut posted_at)?,
-                "void_at" => decoder.optional_into(&mut void_at)?,
+                0 => decoder.optional_into(&mut posted_at)?,
+                1 => decoder.optional_into(&mut void_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

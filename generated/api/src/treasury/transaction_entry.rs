@@ -58,6 +58,90 @@ impl stripe_core::Decode for TransactionEntry {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("balance_impact"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("effective_at"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("flow"),
+            stripe_core::decode::Key::new("flow_details"),
+            stripe_core::decode::Key::new("flow_type"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("transaction"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 13,
+                    }
+                }
+                4 => {
+                    match key {
+                        "flow" => 5,
+                        "type" => 12,
+                        _ => 13,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 10,
+                        _ => 13,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        _ => 13,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 2,
+                        "livemode" => 9,
+                        _ => 13,
+                    }
+                }
+                9 => {
+                    match key {
+                        "flow_type" => 7,
+                        _ => 13,
+                    }
+                }
+                11 => {
+                    match key {
+                        "transaction" => 11,
+                        _ => 13,
+                    }
+                }
+                12 => {
+                    match key {
+                        "effective_at" => 3,
+                        "flow_details" => 6,
+                        _ => 13,
+                    }
+                }
+                14 => {
+                    match key {
+                        "balance_impact" => 0,
+                        _ => 13,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 4,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut balance_impact = None;
         let mut created = None;
         let mut currency = None;
@@ -72,80 +156,25 @@ impl stripe_core::Decode for TransactionEntry {
         let mut transaction = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut balance_impact)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.required_into(&mut effective_at)?,
+                4 => decoder.required_into(&mut financial_account)?,
+                5 => decoder.optional_into(&mut flow)?,
+                6 => decoder.optional_into(&mut flow_details)?,
+                7 => decoder.required_into(&mut flow_type)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => {
+                    decoder.object_name_into(&mut object, "treasury.transaction_entry")?
                 }
-                4 => {
-                    match key {
-                        "flow" => decoder.optional_into(&mut flow)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "treasury.transaction_entry",
-                                )?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "flow_type" => decoder.required_into(&mut flow_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "transaction" => decoder.required_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "effective_at" => decoder.required_into(&mut effective_at)?,
-                        "flow_details" => decoder.optional_into(&mut flow_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "balance_impact" => decoder.required_into(&mut balance_impact)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.required_into(&mut financial_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                11 => decoder.required_into(&mut transaction)?,
+                12 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -80,6 +80,122 @@ impl stripe_core::Decode for Authorization {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_details"),
+            stripe_core::decode::Key::new("approved"),
+            stripe_core::decode::Key::new("authorization_method"),
+            stripe_core::decode::Key::new("balance_transactions"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("cardholder"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("merchant_amount"),
+            stripe_core::decode::Key::new("merchant_currency"),
+            stripe_core::decode::Key::new("merchant_data"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("network_data"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("pending_request"),
+            stripe_core::decode::Key::new("request_history"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transactions"),
+            stripe_core::decode::Key::new("treasury"),
+            stripe_core::decode::Key::new("verification_data"),
+            stripe_core::decode::Key::new("wallet"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 25] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 9,
+                        _ => 24,
+                    }
+                }
+                4 => {
+                    match key {
+                        "card" => 5,
+                        _ => 24,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 16,
+                        "status" => 19,
+                        "wallet" => 23,
+                        _ => 24,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 7,
+                        _ => 24,
+                    }
+                }
+                8 => {
+                    match key {
+                        "approved" => 2,
+                        "currency" => 8,
+                        "livemode" => 10,
+                        "metadata" => 14,
+                        "treasury" => 21,
+                        _ => 24,
+                    }
+                }
+                10 => {
+                    match key {
+                        "cardholder" => 6,
+                        _ => 24,
+                    }
+                }
+                12 => {
+                    match key {
+                        "network_data" => 15,
+                        "transactions" => 20,
+                        _ => 24,
+                    }
+                }
+                13 => {
+                    match key {
+                        "merchant_data" => 13,
+                        _ => 24,
+                    }
+                }
+                14 => {
+                    match key {
+                        "amount_details" => 1,
+                        _ => 24,
+                    }
+                }
+                15 => {
+                    match key {
+                        "merchant_amount" => 11,
+                        "pending_request" => 17,
+                        "request_history" => 18,
+                        _ => 24,
+                    }
+                }
+                17 => {
+                    match key {
+                        "merchant_currency" => 12,
+                        "verification_data" => 22,
+                        _ => 24,
+                    }
+                }
+                20 => {
+                    match key {
+                        "authorization_method" => 3,
+                        "balance_transactions" => 4,
+                        _ => 24,
+                    }
+                }
+                _ => 24,
+            }
+        }
         let mut amount = None;
         let mut amount_details = None;
         let mut approved = None;
@@ -105,104 +221,34 @@ impl stripe_core::Decode for Authorization {
         let mut verification_data = None;
         let mut wallet = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "card" => decoder.required_into(&mut card)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "issuing.authorization")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        "wallet" => decoder.optional_into(&mut wallet)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "approved" => decoder.required_into(&mut approved)?,
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "treasury" => decoder.optional_into(&mut treasury)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "cardholder" => decoder.optional_into(&mut cardholder)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "network_data" => decoder.optional_into(&mut network_data)?,
-                        "transactions" => decoder.required_into(&mut transactions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "merchant_data" => decoder.required_into(&mut merchant_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "amount_details" => decoder.optional_into(&mut amount_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
-                        "pending_request" => decoder.optional_into(&mut pending_request)?,
-                        "request_history" => decoder.required_into(&mut request_history)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "merchant_currency" => {
-                            decoder.required_into(&mut merchant_currency)?
-                        }
-                        "verification_data" => {
-                            decoder.required_into(&mut verification_data)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "authorization_method" => {
-                            decoder.required_into(&mut authorization_method)?
-                        }
-                        "balance_transactions" => {
-                            decoder.required_into(&mut balance_transactions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_details)?,
+                2 => decoder.required_into(&mut approved)?,
+                3 => decoder.required_into(&mut authorization_method)?,
+                4 => decoder.required_into(&mut balance_transactions)?,
+                5 => decoder.required_into(&mut card)?,
+                6 => decoder.optional_into(&mut cardholder)?,
+                7 => decoder.required_into(&mut created)?,
+                8 => decoder.required_into(&mut currency)?,
+                9 => decoder.required_into(&mut id)?,
+                10 => decoder.required_into(&mut livemode)?,
+                11 => decoder.required_into(&mut merchant_amount)?,
+                12 => decoder.required_into(&mut merchant_currency)?,
+                13 => decoder.required_into(&mut merchant_data)?,
+                14 => decoder.required_into(&mut metadata)?,
+                15 => decoder.optional_into(&mut network_data)?,
+                16 => decoder.object_name_into(&mut object, "issuing.authorization")?,
+                17 => decoder.optional_into(&mut pending_request)?,
+                18 => decoder.required_into(&mut request_history)?,
+                19 => decoder.required_into(&mut status)?,
+                20 => decoder.required_into(&mut transactions)?,
+                21 => decoder.optional_into(&mut treasury)?,
+                22 => decoder.required_into(&mut verification_data)?,
+                23 => decoder.optional_into(&mut wallet)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -312,14 +358,27 @@ impl stripe_core::Decode for IssuingAuthorizationAmountDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("atm_fee"),
+            stripe_core::decode::Key::new("cashback_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "atm_fee" => 0,
+                "cashback_amount" => 1,
+                _ => 2,
+            }
+        }
         let mut atm_fee = None;
         let mut cashback_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "atm_fee" => decoder.optional_into(&mut atm_fee)?,
-                "cashback_amount" => decoder.optional_into(&mut cashback_amount)?,
+                0 => decoder.optional_into(&mut atm_fee)?,
+                1 => decoder.optional_into(&mut cashback_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -355,14 +414,23 @@ impl stripe_core::Decode for IssuingAuthorizationNetworkData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acquiring_institution_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "acquiring_institution_id" => 0,
+                _ => 1,
+            }
+        }
         let mut acquiring_institution_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "acquiring_institution_id" => {
-                    decoder.optional_into(&mut acquiring_institution_id)?
-                }
+                0 => decoder.optional_into(&mut acquiring_institution_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -407,6 +475,26 @@ impl stripe_core::Decode for IssuingAuthorizationPendingRequest {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_details"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("is_amount_controllable"),
+            stripe_core::decode::Key::new("merchant_amount"),
+            stripe_core::decode::Key::new("merchant_currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "amount_details" => 1,
+                "currency" => 2,
+                "is_amount_controllable" => 3,
+                "merchant_amount" => 4,
+                "merchant_currency" => 5,
+                _ => 6,
+            }
+        }
         let mut amount = None;
         let mut amount_details = None;
         let mut currency = None;
@@ -414,17 +502,16 @@ impl stripe_core::Decode for IssuingAuthorizationPendingRequest {
         let mut merchant_amount = None;
         let mut merchant_currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "amount_details" => decoder.optional_into(&mut amount_details)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "is_amount_controllable" => {
-                    decoder.required_into(&mut is_amount_controllable)?
-                }
-                "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
-                "merchant_currency" => decoder.required_into(&mut merchant_currency)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_details)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.required_into(&mut is_amount_controllable)?,
+                4 => decoder.required_into(&mut merchant_amount)?,
+                5 => decoder.required_into(&mut merchant_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -498,6 +585,62 @@ impl stripe_core::Decode for IssuingAuthorizationRequest {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_details"),
+            stripe_core::decode::Key::new("approved"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("merchant_amount"),
+            stripe_core::decode::Key::new("merchant_currency"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("reason_message"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "reason" => 7,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "approved" => 2,
+                        "currency" => 4,
+                        _ => 9,
+                    }
+                }
+                14 => {
+                    match key {
+                        "amount_details" => 1,
+                        "reason_message" => 8,
+                        _ => 9,
+                    }
+                }
+                15 => {
+                    match key {
+                        "merchant_amount" => 5,
+                        _ => 9,
+                    }
+                }
+                17 => {
+                    match key {
+                        "merchant_currency" => 6,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut amount = None;
         let mut amount_details = None;
         let mut approved = None;
@@ -508,50 +651,19 @@ impl stripe_core::Decode for IssuingAuthorizationRequest {
         let mut reason = None;
         let mut reason_message = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "reason" => decoder.required_into(&mut reason)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "approved" => decoder.required_into(&mut approved)?,
-                        "currency" => decoder.required_into(&mut currency)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "amount_details" => decoder.optional_into(&mut amount_details)?,
-                        "reason_message" => decoder.optional_into(&mut reason_message)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "merchant_currency" => {
-                            decoder.required_into(&mut merchant_currency)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_details)?,
+                2 => decoder.required_into(&mut approved)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut currency)?,
+                5 => decoder.required_into(&mut merchant_amount)?,
+                6 => decoder.required_into(&mut merchant_currency)?,
+                7 => decoder.required_into(&mut reason)?,
+                8 => decoder.optional_into(&mut reason_message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -613,16 +725,31 @@ impl stripe_core::Decode for IssuingAuthorizationTreasury {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("received_credits"),
+            stripe_core::decode::Key::new("received_debits"),
+            stripe_core::decode::Key::new("transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "received_credits" => 0,
+                "received_debits" => 1,
+                "transaction" => 2,
+                _ => 3,
+            }
+        }
         let mut received_credits = None;
         let mut received_debits = None;
         let mut transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "received_credits" => decoder.required_into(&mut received_credits)?,
-                "received_debits" => decoder.required_into(&mut received_debits)?,
-                "transaction" => decoder.optional_into(&mut transaction)?,
+                0 => decoder.required_into(&mut received_credits)?,
+                1 => decoder.required_into(&mut received_debits)?,
+                2 => decoder.optional_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -674,20 +801,35 @@ impl stripe_core::Decode for IssuingAuthorizationVerificationData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address_line1_check"),
+            stripe_core::decode::Key::new("address_postal_code_check"),
+            stripe_core::decode::Key::new("cvc_check"),
+            stripe_core::decode::Key::new("expiry_check"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address_line1_check" => 0,
+                "address_postal_code_check" => 1,
+                "cvc_check" => 2,
+                "expiry_check" => 3,
+                _ => 4,
+            }
+        }
         let mut address_line1_check = None;
         let mut address_postal_code_check = None;
         let mut cvc_check = None;
         let mut expiry_check = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address_line1_check" => decoder.required_into(&mut address_line1_check)?,
-                "address_postal_code_check" => {
-                    decoder.required_into(&mut address_postal_code_check)?
-                }
-                "cvc_check" => decoder.required_into(&mut cvc_check)?,
-                "expiry_check" => decoder.required_into(&mut expiry_check)?,
+                0 => decoder.required_into(&mut address_line1_check)?,
+                1 => decoder.required_into(&mut address_postal_code_check)?,
+                2 => decoder.required_into(&mut cvc_check)?,
+                3 => decoder.required_into(&mut expiry_check)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -81,6 +81,130 @@ impl stripe_core::Decode for Card {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("cardholder"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("cvc"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("financial_account"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("number"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("replaced_by"),
+            stripe_core::decode::Key::new("replacement_for"),
+            stripe_core::decode::Key::new("replacement_reason"),
+            stripe_core::decode::Key::new("shipping"),
+            stripe_core::decode::Key::new("spending_controls"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("wallets"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 24] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 9,
+                        _ => 23,
+                    }
+                }
+                3 => {
+                    match key {
+                        "cvc" => 5,
+                        _ => 23,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 21,
+                        _ => 23,
+                    }
+                }
+                5 => {
+                    match key {
+                        "brand" => 0,
+                        "last4" => 10,
+                        _ => 23,
+                    }
+                }
+                6 => {
+                    match key {
+                        "number" => 13,
+                        "object" => 14,
+                        "status" => 20,
+                        _ => 23,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        "wallets" => 22,
+                        _ => 23,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 4,
+                        "exp_year" => 7,
+                        "livemode" => 11,
+                        "metadata" => 12,
+                        "shipping" => 18,
+                        _ => 23,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 6,
+                        _ => 23,
+                    }
+                }
+                10 => {
+                    match key {
+                        "cardholder" => 2,
+                        _ => 23,
+                    }
+                }
+                11 => {
+                    match key {
+                        "replaced_by" => 15,
+                        _ => 23,
+                    }
+                }
+                15 => {
+                    match key {
+                        "replacement_for" => 16,
+                        _ => 23,
+                    }
+                }
+                17 => {
+                    match key {
+                        "financial_account" => 8,
+                        "spending_controls" => 19,
+                        _ => 23,
+                    }
+                }
+                18 => {
+                    match key {
+                        "replacement_reason" => 17,
+                        _ => 23,
+                    }
+                }
+                19 => {
+                    match key {
+                        "cancellation_reason" => 1,
+                        _ => 23,
+                    }
+                }
+                _ => 23,
+            }
+        }
         let mut brand = None;
         let mut cancellation_reason = None;
         let mut cardholder = None;
@@ -105,112 +229,33 @@ impl stripe_core::Decode for Card {
         let mut type_ = None;
         let mut wallets = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "cvc" => decoder.optional_into(&mut cvc)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "brand" => decoder.required_into(&mut brand)?,
-                        "last4" => decoder.required_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "number" => decoder.optional_into(&mut number)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.card")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "wallets" => decoder.optional_into(&mut wallets)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "shipping" => decoder.optional_into(&mut shipping)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "cardholder" => decoder.required_into(&mut cardholder)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "replaced_by" => decoder.optional_into(&mut replaced_by)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "replacement_for" => decoder.optional_into(&mut replacement_for)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "financial_account" => {
-                            decoder.optional_into(&mut financial_account)?
-                        }
-                        "spending_controls" => {
-                            decoder.required_into(&mut spending_controls)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "replacement_reason" => {
-                            decoder.optional_into(&mut replacement_reason)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "cancellation_reason" => {
-                            decoder.optional_into(&mut cancellation_reason)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut brand)?,
+                1 => decoder.optional_into(&mut cancellation_reason)?,
+                2 => decoder.required_into(&mut cardholder)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut currency)?,
+                5 => decoder.optional_into(&mut cvc)?,
+                6 => decoder.required_into(&mut exp_month)?,
+                7 => decoder.required_into(&mut exp_year)?,
+                8 => decoder.optional_into(&mut financial_account)?,
+                9 => decoder.required_into(&mut id)?,
+                10 => decoder.required_into(&mut last4)?,
+                11 => decoder.required_into(&mut livemode)?,
+                12 => decoder.required_into(&mut metadata)?,
+                13 => decoder.optional_into(&mut number)?,
+                14 => decoder.object_name_into(&mut object, "issuing.card")?,
+                15 => decoder.optional_into(&mut replaced_by)?,
+                16 => decoder.optional_into(&mut replacement_for)?,
+                17 => decoder.optional_into(&mut replacement_reason)?,
+                18 => decoder.optional_into(&mut shipping)?,
+                19 => decoder.required_into(&mut spending_controls)?,
+                20 => decoder.required_into(&mut status)?,
+                21 => decoder.required_into(&mut type_)?,
+                22 => decoder.optional_into(&mut wallets)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -286,14 +331,27 @@ impl stripe_core::Decode for IssuingCardApplePay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("eligible"),
+            stripe_core::decode::Key::new("ineligible_reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "eligible" => 0,
+                "ineligible_reason" => 1,
+                _ => 2,
+            }
+        }
         let mut eligible = None;
         let mut ineligible_reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "eligible" => decoder.required_into(&mut eligible)?,
-                "ineligible_reason" => decoder.optional_into(&mut ineligible_reason)?,
+                0 => decoder.required_into(&mut eligible)?,
+                1 => decoder.optional_into(&mut ineligible_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -343,20 +401,35 @@ impl stripe_core::Decode for IssuingCardAuthorizationControls {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allowed_categories"),
+            stripe_core::decode::Key::new("blocked_categories"),
+            stripe_core::decode::Key::new("spending_limits"),
+            stripe_core::decode::Key::new("spending_limits_currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allowed_categories" => 0,
+                "blocked_categories" => 1,
+                "spending_limits" => 2,
+                "spending_limits_currency" => 3,
+                _ => 4,
+            }
+        }
         let mut allowed_categories = None;
         let mut blocked_categories = None;
         let mut spending_limits = None;
         let mut spending_limits_currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allowed_categories" => decoder.optional_into(&mut allowed_categories)?,
-                "blocked_categories" => decoder.optional_into(&mut blocked_categories)?,
-                "spending_limits" => decoder.optional_into(&mut spending_limits)?,
-                "spending_limits_currency" => {
-                    decoder.optional_into(&mut spending_limits_currency)?
-                }
+                0 => decoder.optional_into(&mut allowed_categories)?,
+                1 => decoder.optional_into(&mut blocked_categories)?,
+                2 => decoder.optional_into(&mut spending_limits)?,
+                3 => decoder.optional_into(&mut spending_limits_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -396,14 +469,27 @@ impl stripe_core::Decode for IssuingCardGooglePay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("eligible"),
+            stripe_core::decode::Key::new("ineligible_reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "eligible" => 0,
+                "ineligible_reason" => 1,
+                _ => 2,
+            }
+        }
         let mut eligible = None;
         let mut ineligible_reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "eligible" => decoder.required_into(&mut eligible)?,
-                "ineligible_reason" => decoder.optional_into(&mut ineligible_reason)?,
+                0 => decoder.required_into(&mut eligible)?,
+                1 => decoder.optional_into(&mut ineligible_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -469,6 +555,73 @@ impl stripe_core::Decode for IssuingCardShipping {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("carrier"),
+            stripe_core::decode::Key::new("customs"),
+            stripe_core::decode::Key::new("eta"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("phone_number"),
+            stripe_core::decode::Key::new("require_signature"),
+            stripe_core::decode::Key::new("service"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("tracking_number"),
+            stripe_core::decode::Key::new("tracking_url"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "eta" => 3,
+                        _ => 12,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 4,
+                        "type" => 11,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "status" => 8,
+                        _ => 12,
+                    }
+                }
+                7 => {
+                    match key {
+                        "address" => 0,
+                        "carrier" => 1,
+                        "customs" => 2,
+                        "service" => 7,
+                        _ => 12,
+                    }
+                }
+                12 => {
+                    match key {
+                        "phone_number" => 5,
+                        "tracking_url" => 10,
+                        _ => 12,
+                    }
+                }
+                15 => {
+                    match key {
+                        "tracking_number" => 9,
+                        _ => 12,
+                    }
+                }
+                17 => {
+                    match key {
+                        "require_signature" => 6,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut address = None;
         let mut carrier = None;
         let mut customs = None;
@@ -482,58 +635,22 @@ impl stripe_core::Decode for IssuingCardShipping {
         let mut tracking_url = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "eta" => decoder.optional_into(&mut eta)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "status" => decoder.optional_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "address" => decoder.required_into(&mut address)?,
-                        "carrier" => decoder.optional_into(&mut carrier)?,
-                        "customs" => decoder.optional_into(&mut customs)?,
-                        "service" => decoder.required_into(&mut service)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "phone_number" => decoder.optional_into(&mut phone_number)?,
-                        "tracking_url" => decoder.optional_into(&mut tracking_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "tracking_number" => decoder.optional_into(&mut tracking_number)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "require_signature" => {
-                            decoder.optional_into(&mut require_signature)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut address)?,
+                1 => decoder.optional_into(&mut carrier)?,
+                2 => decoder.optional_into(&mut customs)?,
+                3 => decoder.optional_into(&mut eta)?,
+                4 => decoder.required_into(&mut name)?,
+                5 => decoder.optional_into(&mut phone_number)?,
+                6 => decoder.optional_into(&mut require_signature)?,
+                7 => decoder.required_into(&mut service)?,
+                8 => decoder.optional_into(&mut status)?,
+                9 => decoder.optional_into(&mut tracking_number)?,
+                10 => decoder.optional_into(&mut tracking_url)?,
+                11 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -583,12 +700,23 @@ impl stripe_core::Decode for IssuingCardShippingCustoms {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("eori_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "eori_number" => 0,
+                _ => 1,
+            }
+        }
         let mut eori_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "eori_number" => decoder.optional_into(&mut eori_number)?,
+                0 => decoder.optional_into(&mut eori_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -624,16 +752,31 @@ impl stripe_core::Decode for IssuingCardSpendingLimit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("categories"),
+            stripe_core::decode::Key::new("interval"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "categories" => 1,
+                "interval" => 2,
+                _ => 3,
+            }
+        }
         let mut amount = None;
         let mut categories = None;
         let mut interval = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "categories" => decoder.optional_into(&mut categories)?,
-                "interval" => decoder.required_into(&mut interval)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut categories)?,
+                2 => decoder.required_into(&mut interval)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -674,18 +817,31 @@ impl stripe_core::Decode for IssuingCardWallets {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("apple_pay"),
+            stripe_core::decode::Key::new("google_pay"),
+            stripe_core::decode::Key::new("primary_account_identifier"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "apple_pay" => 0,
+                "google_pay" => 1,
+                "primary_account_identifier" => 2,
+                _ => 3,
+            }
+        }
         let mut apple_pay = None;
         let mut google_pay = None;
         let mut primary_account_identifier = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "apple_pay" => decoder.required_into(&mut apple_pay)?,
-                "google_pay" => decoder.required_into(&mut google_pay)?,
-                "primary_account_identifier" => {
-                    decoder.optional_into(&mut primary_account_identifier)?
-                }
+                0 => decoder.required_into(&mut apple_pay)?,
+                1 => decoder.required_into(&mut google_pay)?,
+                2 => decoder.optional_into(&mut primary_account_identifier)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

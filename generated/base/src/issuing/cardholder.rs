@@ -64,6 +64,91 @@ impl stripe_core::Decode for Cardholder {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing"),
+            stripe_core::decode::Key::new("company"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("individual"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("phone_number"),
+            stripe_core::decode::Key::new("preferred_locales"),
+            stripe_core::decode::Key::new("requirements"),
+            stripe_core::decode::Key::new("spending_controls"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 16,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 8,
+                        "type" => 15,
+                        _ => 16,
+                    }
+                }
+                5 => {
+                    match key {
+                        "email" => 3,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 9,
+                        "status" => 14,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "billing" => 0,
+                        "company" => 1,
+                        "created" => 2,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        _ => 16,
+                    }
+                }
+                10 => {
+                    match key {
+                        "individual" => 5,
+                        _ => 16,
+                    }
+                }
+                12 => {
+                    match key {
+                        "phone_number" => 10,
+                        "requirements" => 12,
+                        _ => 16,
+                    }
+                }
+                17 => {
+                    match key {
+                        "preferred_locales" => 11,
+                        "spending_controls" => 13,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut billing = None;
         let mut company = None;
         let mut created = None;
@@ -81,76 +166,26 @@ impl stripe_core::Decode for Cardholder {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "email" => decoder.optional_into(&mut email)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.cardholder")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "billing" => decoder.required_into(&mut billing)?,
-                        "company" => decoder.optional_into(&mut company)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "individual" => decoder.optional_into(&mut individual)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "phone_number" => decoder.optional_into(&mut phone_number)?,
-                        "requirements" => decoder.required_into(&mut requirements)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "preferred_locales" => {
-                            decoder.optional_into(&mut preferred_locales)?
-                        }
-                        "spending_controls" => {
-                            decoder.optional_into(&mut spending_controls)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut billing)?,
+                1 => decoder.optional_into(&mut company)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.optional_into(&mut email)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.optional_into(&mut individual)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.required_into(&mut metadata)?,
+                8 => decoder.required_into(&mut name)?,
+                9 => decoder.object_name_into(&mut object, "issuing.cardholder")?,
+                10 => decoder.optional_into(&mut phone_number)?,
+                11 => decoder.optional_into(&mut preferred_locales)?,
+                12 => decoder.required_into(&mut requirements)?,
+                13 => decoder.optional_into(&mut spending_controls)?,
+                14 => decoder.required_into(&mut status)?,
+                15 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -211,12 +246,23 @@ impl stripe_core::Decode for IssuingCardholderAddress {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                _ => 1,
+            }
+        }
         let mut address = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.required_into(&mut address)?,
+                0 => decoder.required_into(&mut address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -262,20 +308,35 @@ impl stripe_core::Decode for IssuingCardholderAuthorizationControls {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allowed_categories"),
+            stripe_core::decode::Key::new("blocked_categories"),
+            stripe_core::decode::Key::new("spending_limits"),
+            stripe_core::decode::Key::new("spending_limits_currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allowed_categories" => 0,
+                "blocked_categories" => 1,
+                "spending_limits" => 2,
+                "spending_limits_currency" => 3,
+                _ => 4,
+            }
+        }
         let mut allowed_categories = None;
         let mut blocked_categories = None;
         let mut spending_limits = None;
         let mut spending_limits_currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allowed_categories" => decoder.optional_into(&mut allowed_categories)?,
-                "blocked_categories" => decoder.optional_into(&mut blocked_categories)?,
-                "spending_limits" => decoder.optional_into(&mut spending_limits)?,
-                "spending_limits_currency" => {
-                    decoder.optional_into(&mut spending_limits_currency)?
-                }
+                0 => decoder.optional_into(&mut allowed_categories)?,
+                1 => decoder.optional_into(&mut blocked_categories)?,
+                2 => decoder.optional_into(&mut spending_limits)?,
+                3 => decoder.optional_into(&mut spending_limits_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -313,14 +374,23 @@ impl stripe_core::Decode for IssuingCardholderCardIssuing {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("user_terms_acceptance"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "user_terms_acceptance" => 0,
+                _ => 1,
+            }
+        }
         let mut user_terms_acceptance = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "user_terms_acceptance" => {
-                    decoder.optional_into(&mut user_terms_acceptance)?
-                }
+                0 => decoder.optional_into(&mut user_terms_acceptance)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -354,12 +424,23 @@ impl stripe_core::Decode for IssuingCardholderCompany {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("tax_id_provided"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "tax_id_provided" => 0,
+                _ => 1,
+            }
+        }
         let mut tax_id_provided = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "tax_id_provided" => decoder.required_into(&mut tax_id_provided)?,
+                0 => decoder.required_into(&mut tax_id_provided)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -399,14 +480,27 @@ impl stripe_core::Decode for IssuingCardholderIdDocument {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("back"),
+            stripe_core::decode::Key::new("front"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "back" => 0,
+                "front" => 1,
+                _ => 2,
+            }
+        }
         let mut back = None;
         let mut front = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "back" => decoder.optional_into(&mut back)?,
-                "front" => decoder.optional_into(&mut front)?,
+                0 => decoder.optional_into(&mut back)?,
+                1 => decoder.optional_into(&mut front)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -450,20 +544,39 @@ impl stripe_core::Decode for IssuingCardholderIndividual {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("card_issuing"),
+            stripe_core::decode::Key::new("dob"),
+            stripe_core::decode::Key::new("first_name"),
+            stripe_core::decode::Key::new("last_name"),
+            stripe_core::decode::Key::new("verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "card_issuing" => 0,
+                "dob" => 1,
+                "first_name" => 2,
+                "last_name" => 3,
+                "verification" => 4,
+                _ => 5,
+            }
+        }
         let mut card_issuing = None;
         let mut dob = None;
         let mut first_name = None;
         let mut last_name = None;
         let mut verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "card_issuing" => decoder.optional_into(&mut card_issuing)?,
-                "dob" => decoder.optional_into(&mut dob)?,
-                "first_name" => decoder.optional_into(&mut first_name)?,
-                "last_name" => decoder.optional_into(&mut last_name)?,
-                "verification" => decoder.optional_into(&mut verification)?,
+                0 => decoder.optional_into(&mut card_issuing)?,
+                1 => decoder.optional_into(&mut dob)?,
+                2 => decoder.optional_into(&mut first_name)?,
+                3 => decoder.optional_into(&mut last_name)?,
+                4 => decoder.optional_into(&mut verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -508,16 +621,31 @@ impl stripe_core::Decode for IssuingCardholderIndividualDob {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -552,14 +680,27 @@ impl stripe_core::Decode for IssuingCardholderRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("disabled_reason"),
+            stripe_core::decode::Key::new("past_due"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "disabled_reason" => 0,
+                "past_due" => 1,
+                _ => 2,
+            }
+        }
         let mut disabled_reason = None;
         let mut past_due = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
-                "past_due" => decoder.optional_into(&mut past_due)?,
+                0 => decoder.optional_into(&mut disabled_reason)?,
+                1 => decoder.optional_into(&mut past_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -599,16 +740,31 @@ impl stripe_core::Decode for IssuingCardholderSpendingLimit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("categories"),
+            stripe_core::decode::Key::new("interval"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "categories" => 1,
+                "interval" => 2,
+                _ => 3,
+            }
+        }
         let mut amount = None;
         let mut categories = None;
         let mut interval = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "categories" => decoder.optional_into(&mut categories)?,
-                "interval" => decoder.required_into(&mut interval)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut categories)?,
+                2 => decoder.required_into(&mut interval)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -653,16 +809,31 @@ impl stripe_core::Decode for IssuingCardholderUserTermsAcceptance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("date"),
+            stripe_core::decode::Key::new("ip"),
+            stripe_core::decode::Key::new("user_agent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "date" => 0,
+                "ip" => 1,
+                "user_agent" => 2,
+                _ => 3,
+            }
+        }
         let mut date = None;
         let mut ip = None;
         let mut user_agent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "date" => decoder.optional_into(&mut date)?,
-                "ip" => decoder.optional_into(&mut ip)?,
-                "user_agent" => decoder.optional_into(&mut user_agent)?,
+                0 => decoder.optional_into(&mut date)?,
+                1 => decoder.optional_into(&mut ip)?,
+                2 => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -699,12 +870,23 @@ impl stripe_core::Decode for IssuingCardholderVerification {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("document"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "document" => 0,
+                _ => 1,
+            }
+        }
         let mut document = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "document" => decoder.optional_into(&mut document)?,
+                0 => decoder.optional_into(&mut document)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -51,6 +51,68 @@ impl stripe_core::Decode for Dispute {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("balance_transactions"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("evidence"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transaction"),
+            stripe_core::decode::Key::new("treasury"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 8,
+                        "status" => 9,
+                        _ => 12,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 12,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "evidence" => 4,
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        "treasury" => 11,
+                        _ => 12,
+                    }
+                }
+                11 => {
+                    match key {
+                        "transaction" => 10,
+                        _ => 12,
+                    }
+                }
+                20 => {
+                    match key {
+                        "balance_transactions" => 1,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut amount = None;
         let mut balance_transactions = None;
         let mut created = None;
@@ -64,55 +126,22 @@ impl stripe_core::Decode for Dispute {
         let mut transaction = None;
         let mut treasury = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.dispute")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "evidence" => decoder.required_into(&mut evidence)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "treasury" => decoder.optional_into(&mut treasury)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "transaction" => decoder.required_into(&mut transaction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "balance_transactions" => {
-                            decoder.optional_into(&mut balance_transactions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut balance_transactions)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.required_into(&mut evidence)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.required_into(&mut metadata)?,
+                8 => decoder.object_name_into(&mut object, "issuing.dispute")?,
+                9 => decoder.required_into(&mut status)?,
+                10 => decoder.required_into(&mut transaction)?,
+                11 => decoder.optional_into(&mut treasury)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -198,6 +227,64 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_documentation"),
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("cancellation_policy_provided"),
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("expected_at"),
+            stripe_core::decode::Key::new("explanation"),
+            stripe_core::decode::Key::new("product_description"),
+            stripe_core::decode::Key::new("product_type"),
+            stripe_core::decode::Key::new("return_status"),
+            stripe_core::decode::Key::new("returned_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                11 => {
+                    match key {
+                        "canceled_at" => 1,
+                        "expected_at" => 4,
+                        "explanation" => 5,
+                        "returned_at" => 9,
+                        _ => 10,
+                    }
+                }
+                12 => {
+                    match key {
+                        "product_type" => 7,
+                        _ => 10,
+                    }
+                }
+                13 => {
+                    match key {
+                        "return_status" => 8,
+                        _ => 10,
+                    }
+                }
+                19 => {
+                    match key {
+                        "cancellation_reason" => 3,
+                        "product_description" => 6,
+                        _ => 10,
+                    }
+                }
+                24 => {
+                    match key {
+                        "additional_documentation" => 0,
+                        _ => 10,
+                    }
+                }
+                28 => {
+                    match key {
+                        "cancellation_policy_provided" => 2,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut additional_documentation = None;
         let mut canceled_at = None;
         let mut cancellation_policy_provided = None;
@@ -209,57 +296,20 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
         let mut return_status = None;
         let mut returned_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                11 => {
-                    match key {
-                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                        "expected_at" => decoder.optional_into(&mut expected_at)?,
-                        "explanation" => decoder.optional_into(&mut explanation)?,
-                        "returned_at" => decoder.optional_into(&mut returned_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "product_type" => decoder.optional_into(&mut product_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "return_status" => decoder.optional_into(&mut return_status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "cancellation_reason" => {
-                            decoder.optional_into(&mut cancellation_reason)?
-                        }
-                        "product_description" => {
-                            decoder.optional_into(&mut product_description)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                24 => {
-                    match key {
-                        "additional_documentation" => {
-                            decoder.optional_into(&mut additional_documentation)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                28 => {
-                    match key {
-                        "cancellation_policy_provided" => {
-                            decoder.optional_into(&mut cancellation_policy_provided)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut additional_documentation)?,
+                1 => decoder.optional_into(&mut canceled_at)?,
+                2 => decoder.optional_into(&mut cancellation_policy_provided)?,
+                3 => decoder.optional_into(&mut cancellation_reason)?,
+                4 => decoder.optional_into(&mut expected_at)?,
+                5 => decoder.optional_into(&mut explanation)?,
+                6 => decoder.optional_into(&mut product_description)?,
+                7 => decoder.optional_into(&mut product_type)?,
+                8 => decoder.optional_into(&mut return_status)?,
+                9 => decoder.optional_into(&mut returned_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -318,6 +368,26 @@ impl stripe_core::Decode for IssuingDisputeDuplicateEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_documentation"),
+            stripe_core::decode::Key::new("card_statement"),
+            stripe_core::decode::Key::new("cash_receipt"),
+            stripe_core::decode::Key::new("check_image"),
+            stripe_core::decode::Key::new("explanation"),
+            stripe_core::decode::Key::new("original_transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional_documentation" => 0,
+                "card_statement" => 1,
+                "cash_receipt" => 2,
+                "check_image" => 3,
+                "explanation" => 4,
+                "original_transaction" => 5,
+                _ => 6,
+            }
+        }
         let mut additional_documentation = None;
         let mut card_statement = None;
         let mut cash_receipt = None;
@@ -325,19 +395,16 @@ impl stripe_core::Decode for IssuingDisputeDuplicateEvidence {
         let mut explanation = None;
         let mut original_transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional_documentation" => {
-                    decoder.optional_into(&mut additional_documentation)?
-                }
-                "card_statement" => decoder.optional_into(&mut card_statement)?,
-                "cash_receipt" => decoder.optional_into(&mut cash_receipt)?,
-                "check_image" => decoder.optional_into(&mut check_image)?,
-                "explanation" => decoder.optional_into(&mut explanation)?,
-                "original_transaction" => {
-                    decoder.optional_into(&mut original_transaction)?
-                }
+                0 => decoder.optional_into(&mut additional_documentation)?,
+                1 => decoder.optional_into(&mut card_statement)?,
+                2 => decoder.optional_into(&mut cash_receipt)?,
+                3 => decoder.optional_into(&mut check_image)?,
+                4 => decoder.optional_into(&mut explanation)?,
+                5 => decoder.optional_into(&mut original_transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -392,6 +459,30 @@ impl stripe_core::Decode for IssuingDisputeEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("canceled"),
+            stripe_core::decode::Key::new("duplicate"),
+            stripe_core::decode::Key::new("fraudulent"),
+            stripe_core::decode::Key::new("merchandise_not_as_described"),
+            stripe_core::decode::Key::new("not_received"),
+            stripe_core::decode::Key::new("other"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("service_not_as_described"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "canceled" => 0,
+                "duplicate" => 1,
+                "fraudulent" => 2,
+                "merchandise_not_as_described" => 3,
+                "not_received" => 4,
+                "other" => 5,
+                "reason" => 6,
+                "service_not_as_described" => 7,
+                _ => 8,
+            }
+        }
         let mut canceled = None;
         let mut duplicate = None;
         let mut fraudulent = None;
@@ -401,21 +492,18 @@ impl stripe_core::Decode for IssuingDisputeEvidence {
         let mut reason = None;
         let mut service_not_as_described = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "canceled" => decoder.optional_into(&mut canceled)?,
-                "duplicate" => decoder.optional_into(&mut duplicate)?,
-                "fraudulent" => decoder.optional_into(&mut fraudulent)?,
-                "merchandise_not_as_described" => {
-                    decoder.optional_into(&mut merchandise_not_as_described)?
-                }
-                "not_received" => decoder.optional_into(&mut not_received)?,
-                "other" => decoder.optional_into(&mut other)?,
-                "reason" => decoder.required_into(&mut reason)?,
-                "service_not_as_described" => {
-                    decoder.optional_into(&mut service_not_as_described)?
-                }
+                0 => decoder.optional_into(&mut canceled)?,
+                1 => decoder.optional_into(&mut duplicate)?,
+                2 => decoder.optional_into(&mut fraudulent)?,
+                3 => decoder.optional_into(&mut merchandise_not_as_described)?,
+                4 => decoder.optional_into(&mut not_received)?,
+                5 => decoder.optional_into(&mut other)?,
+                6 => decoder.required_into(&mut reason)?,
+                7 => decoder.optional_into(&mut service_not_as_described)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -461,16 +549,27 @@ impl stripe_core::Decode for IssuingDisputeFraudulentEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_documentation"),
+            stripe_core::decode::Key::new("explanation"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional_documentation" => 0,
+                "explanation" => 1,
+                _ => 2,
+            }
+        }
         let mut additional_documentation = None;
         let mut explanation = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional_documentation" => {
-                    decoder.optional_into(&mut additional_documentation)?
-                }
-                "explanation" => decoder.optional_into(&mut explanation)?,
+                0 => decoder.optional_into(&mut additional_documentation)?,
+                1 => decoder.optional_into(&mut explanation)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -523,6 +622,26 @@ impl stripe_core::Decode for IssuingDisputeMerchandiseNotAsDescribedEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_documentation"),
+            stripe_core::decode::Key::new("explanation"),
+            stripe_core::decode::Key::new("received_at"),
+            stripe_core::decode::Key::new("return_description"),
+            stripe_core::decode::Key::new("return_status"),
+            stripe_core::decode::Key::new("returned_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional_documentation" => 0,
+                "explanation" => 1,
+                "received_at" => 2,
+                "return_description" => 3,
+                "return_status" => 4,
+                "returned_at" => 5,
+                _ => 6,
+            }
+        }
         let mut additional_documentation = None;
         let mut explanation = None;
         let mut received_at = None;
@@ -530,17 +649,16 @@ impl stripe_core::Decode for IssuingDisputeMerchandiseNotAsDescribedEvidence {
         let mut return_status = None;
         let mut returned_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional_documentation" => {
-                    decoder.optional_into(&mut additional_documentation)?
-                }
-                "explanation" => decoder.optional_into(&mut explanation)?,
-                "received_at" => decoder.optional_into(&mut received_at)?,
-                "return_description" => decoder.optional_into(&mut return_description)?,
-                "return_status" => decoder.optional_into(&mut return_status)?,
-                "returned_at" => decoder.optional_into(&mut returned_at)?,
+                0 => decoder.optional_into(&mut additional_documentation)?,
+                1 => decoder.optional_into(&mut explanation)?,
+                2 => decoder.optional_into(&mut received_at)?,
+                3 => decoder.optional_into(&mut return_description)?,
+                4 => decoder.optional_into(&mut return_status)?,
+                5 => decoder.optional_into(&mut returned_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -592,22 +710,39 @@ impl stripe_core::Decode for IssuingDisputeNotReceivedEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_documentation"),
+            stripe_core::decode::Key::new("expected_at"),
+            stripe_core::decode::Key::new("explanation"),
+            stripe_core::decode::Key::new("product_description"),
+            stripe_core::decode::Key::new("product_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional_documentation" => 0,
+                "expected_at" => 1,
+                "explanation" => 2,
+                "product_description" => 3,
+                "product_type" => 4,
+                _ => 5,
+            }
+        }
         let mut additional_documentation = None;
         let mut expected_at = None;
         let mut explanation = None;
         let mut product_description = None;
         let mut product_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional_documentation" => {
-                    decoder.optional_into(&mut additional_documentation)?
-                }
-                "expected_at" => decoder.optional_into(&mut expected_at)?,
-                "explanation" => decoder.optional_into(&mut explanation)?,
-                "product_description" => decoder.optional_into(&mut product_description)?,
-                "product_type" => decoder.optional_into(&mut product_type)?,
+                0 => decoder.optional_into(&mut additional_documentation)?,
+                1 => decoder.optional_into(&mut expected_at)?,
+                2 => decoder.optional_into(&mut explanation)?,
+                3 => decoder.optional_into(&mut product_description)?,
+                4 => decoder.optional_into(&mut product_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -655,20 +790,35 @@ impl stripe_core::Decode for IssuingDisputeOtherEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_documentation"),
+            stripe_core::decode::Key::new("explanation"),
+            stripe_core::decode::Key::new("product_description"),
+            stripe_core::decode::Key::new("product_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional_documentation" => 0,
+                "explanation" => 1,
+                "product_description" => 2,
+                "product_type" => 3,
+                _ => 4,
+            }
+        }
         let mut additional_documentation = None;
         let mut explanation = None;
         let mut product_description = None;
         let mut product_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional_documentation" => {
-                    decoder.optional_into(&mut additional_documentation)?
-                }
-                "explanation" => decoder.optional_into(&mut explanation)?,
-                "product_description" => decoder.optional_into(&mut product_description)?,
-                "product_type" => decoder.optional_into(&mut product_type)?,
+                0 => decoder.optional_into(&mut additional_documentation)?,
+                1 => decoder.optional_into(&mut explanation)?,
+                2 => decoder.optional_into(&mut product_description)?,
+                3 => decoder.optional_into(&mut product_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -718,22 +868,39 @@ impl stripe_core::Decode for IssuingDisputeServiceNotAsDescribedEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_documentation"),
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("explanation"),
+            stripe_core::decode::Key::new("received_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional_documentation" => 0,
+                "canceled_at" => 1,
+                "cancellation_reason" => 2,
+                "explanation" => 3,
+                "received_at" => 4,
+                _ => 5,
+            }
+        }
         let mut additional_documentation = None;
         let mut canceled_at = None;
         let mut cancellation_reason = None;
         let mut explanation = None;
         let mut received_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional_documentation" => {
-                    decoder.optional_into(&mut additional_documentation)?
-                }
-                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                "cancellation_reason" => decoder.optional_into(&mut cancellation_reason)?,
-                "explanation" => decoder.optional_into(&mut explanation)?,
-                "received_at" => decoder.optional_into(&mut received_at)?,
+                0 => decoder.optional_into(&mut additional_documentation)?,
+                1 => decoder.optional_into(&mut canceled_at)?,
+                2 => decoder.optional_into(&mut cancellation_reason)?,
+                3 => decoder.optional_into(&mut explanation)?,
+                4 => decoder.optional_into(&mut received_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -774,14 +941,27 @@ impl stripe_core::Decode for IssuingDisputeTreasury {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("debit_reversal"),
+            stripe_core::decode::Key::new("received_debit"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "debit_reversal" => 0,
+                "received_debit" => 1,
+                _ => 2,
+            }
+        }
         let mut debit_reversal = None;
         let mut received_debit = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "debit_reversal" => decoder.optional_into(&mut debit_reversal)?,
-                "received_debit" => decoder.required_into(&mut received_debit)?,
+                0 => decoder.optional_into(&mut debit_reversal)?,
+                1 => decoder.required_into(&mut received_debit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

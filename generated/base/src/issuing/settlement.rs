@@ -60,6 +60,106 @@ impl stripe_core::Decode for Settlement {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bin"),
+            stripe_core::decode::Key::new("clearing_date"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("interchange_fees"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("net_total"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("network_fees"),
+            stripe_core::decode::Key::new("network_settlement_identifier"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("settlement_service"),
+            stripe_core::decode::Key::new("transaction_count"),
+            stripe_core::decode::Key::new("transaction_volume"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 16,
+                    }
+                }
+                3 => {
+                    match key {
+                        "bin" => 0,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 12,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        "network" => 9,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        _ => 16,
+                    }
+                }
+                9 => {
+                    match key {
+                        "net_total" => 8,
+                        _ => 16,
+                    }
+                }
+                12 => {
+                    match key {
+                        "network_fees" => 10,
+                        _ => 16,
+                    }
+                }
+                13 => {
+                    match key {
+                        "clearing_date" => 1,
+                        _ => 16,
+                    }
+                }
+                16 => {
+                    match key {
+                        "interchange_fees" => 5,
+                        _ => 16,
+                    }
+                }
+                17 => {
+                    match key {
+                        "transaction_count" => 14,
+                        _ => 16,
+                    }
+                }
+                18 => {
+                    match key {
+                        "settlement_service" => 13,
+                        "transaction_volume" => 15,
+                        _ => 16,
+                    }
+                }
+                29 => {
+                    match key {
+                        "network_settlement_identifier" => 11,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut bin = None;
         let mut clearing_date = None;
         let mut created = None;
@@ -77,97 +177,26 @@ impl stripe_core::Decode for Settlement {
         let mut transaction_count = None;
         let mut transaction_volume = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "bin" => decoder.required_into(&mut bin)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.settlement")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "network" => decoder.required_into(&mut network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "net_total" => decoder.optional_into(&mut net_total)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "network_fees" => decoder.optional_into(&mut network_fees)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "clearing_date" => decoder.required_into(&mut clearing_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "interchange_fees" => {
-                            decoder.optional_into(&mut interchange_fees)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "transaction_count" => {
-                            decoder.required_into(&mut transaction_count)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "settlement_service" => {
-                            decoder.required_into(&mut settlement_service)?
-                        }
-                        "transaction_volume" => {
-                            decoder.optional_into(&mut transaction_volume)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "network_settlement_identifier" => {
-                            decoder.required_into(&mut network_settlement_identifier)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut bin)?,
+                1 => decoder.required_into(&mut clearing_date)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.optional_into(&mut interchange_fees)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.required_into(&mut metadata)?,
+                8 => decoder.optional_into(&mut net_total)?,
+                9 => decoder.required_into(&mut network)?,
+                10 => decoder.optional_into(&mut network_fees)?,
+                11 => decoder.required_into(&mut network_settlement_identifier)?,
+                12 => decoder.object_name_into(&mut object, "issuing.settlement")?,
+                13 => decoder.required_into(&mut settlement_service)?,
+                14 => decoder.required_into(&mut transaction_count)?,
+                15 => decoder.optional_into(&mut transaction_volume)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -36,6 +36,67 @@ impl stripe_core::Decode for IssuingAuthorizationMerchantData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("category"),
+            stripe_core::decode::Key::new("category_code"),
+            stripe_core::decode::Key::new("city"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("network_id"),
+            stripe_core::decode::Key::new("postal_code"),
+            stripe_core::decode::Key::new("state"),
+            stripe_core::decode::Key::new("terminal_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "city" => 2,
+                        "name" => 4,
+                        _ => 9,
+                    }
+                }
+                5 => {
+                    match key {
+                        "state" => 7,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 3,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "category" => 0,
+                        _ => 9,
+                    }
+                }
+                10 => {
+                    match key {
+                        "network_id" => 5,
+                        _ => 9,
+                    }
+                }
+                11 => {
+                    match key {
+                        "postal_code" => 6,
+                        "terminal_id" => 8,
+                        _ => 9,
+                    }
+                }
+                13 => {
+                    match key {
+                        "category_code" => 1,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut category = None;
         let mut category_code = None;
         let mut city = None;
@@ -46,53 +107,19 @@ impl stripe_core::Decode for IssuingAuthorizationMerchantData {
         let mut state = None;
         let mut terminal_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "city" => decoder.optional_into(&mut city)?,
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "state" => decoder.optional_into(&mut state)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "category" => decoder.required_into(&mut category)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "network_id" => decoder.required_into(&mut network_id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "postal_code" => decoder.optional_into(&mut postal_code)?,
-                        "terminal_id" => decoder.optional_into(&mut terminal_id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "category_code" => decoder.required_into(&mut category_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut category)?,
+                1 => decoder.required_into(&mut category_code)?,
+                2 => decoder.optional_into(&mut city)?,
+                3 => decoder.optional_into(&mut country)?,
+                4 => decoder.optional_into(&mut name)?,
+                5 => decoder.required_into(&mut network_id)?,
+                6 => decoder.optional_into(&mut postal_code)?,
+                7 => decoder.optional_into(&mut state)?,
+                8 => decoder.optional_into(&mut terminal_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -76,6 +76,114 @@ impl stripe_core::Decode for Transaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_details"),
+            stripe_core::decode::Key::new("authorization"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("cardholder"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("dispute"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("merchant_amount"),
+            stripe_core::decode::Key::new("merchant_currency"),
+            stripe_core::decode::Key::new("merchant_data"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("purchase_details"),
+            stripe_core::decode::Key::new("treasury"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("wallet"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 21] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 9,
+                        _ => 20,
+                    }
+                }
+                4 => {
+                    match key {
+                        "card" => 4,
+                        "type" => 18,
+                        _ => 20,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 15,
+                        "wallet" => 19,
+                        _ => 20,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 6,
+                        "dispute" => 8,
+                        _ => 20,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 7,
+                        "livemode" => 10,
+                        "metadata" => 14,
+                        "treasury" => 17,
+                        _ => 20,
+                    }
+                }
+                10 => {
+                    match key {
+                        "cardholder" => 5,
+                        _ => 20,
+                    }
+                }
+                13 => {
+                    match key {
+                        "authorization" => 2,
+                        "merchant_data" => 13,
+                        _ => 20,
+                    }
+                }
+                14 => {
+                    match key {
+                        "amount_details" => 1,
+                        _ => 20,
+                    }
+                }
+                15 => {
+                    match key {
+                        "merchant_amount" => 11,
+                        _ => 20,
+                    }
+                }
+                16 => {
+                    match key {
+                        "purchase_details" => 16,
+                        _ => 20,
+                    }
+                }
+                17 => {
+                    match key {
+                        "merchant_currency" => 12,
+                        _ => 20,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 3,
+                        _ => 20,
+                    }
+                }
+                _ => 20,
+            }
+        }
         let mut amount = None;
         let mut amount_details = None;
         let mut authorization = None;
@@ -97,97 +205,30 @@ impl stripe_core::Decode for Transaction {
         let mut type_ = None;
         let mut wallet = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "card" => decoder.required_into(&mut card)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.transaction")?
-                        }
-                        "wallet" => decoder.optional_into(&mut wallet)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "dispute" => decoder.optional_into(&mut dispute)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "treasury" => decoder.optional_into(&mut treasury)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "cardholder" => decoder.optional_into(&mut cardholder)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "authorization" => decoder.optional_into(&mut authorization)?,
-                        "merchant_data" => decoder.required_into(&mut merchant_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "amount_details" => decoder.optional_into(&mut amount_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "purchase_details" => {
-                            decoder.optional_into(&mut purchase_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "merchant_currency" => {
-                            decoder.required_into(&mut merchant_currency)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_details)?,
+                2 => decoder.optional_into(&mut authorization)?,
+                3 => decoder.optional_into(&mut balance_transaction)?,
+                4 => decoder.required_into(&mut card)?,
+                5 => decoder.optional_into(&mut cardholder)?,
+                6 => decoder.required_into(&mut created)?,
+                7 => decoder.required_into(&mut currency)?,
+                8 => decoder.optional_into(&mut dispute)?,
+                9 => decoder.required_into(&mut id)?,
+                10 => decoder.required_into(&mut livemode)?,
+                11 => decoder.required_into(&mut merchant_amount)?,
+                12 => decoder.required_into(&mut merchant_currency)?,
+                13 => decoder.required_into(&mut merchant_data)?,
+                14 => decoder.required_into(&mut metadata)?,
+                15 => decoder.object_name_into(&mut object, "issuing.transaction")?,
+                16 => decoder.optional_into(&mut purchase_details)?,
+                17 => decoder.optional_into(&mut treasury)?,
+                18 => decoder.required_into(&mut type_)?,
+                19 => decoder.optional_into(&mut wallet)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -267,14 +308,27 @@ impl stripe_core::Decode for IssuingTransactionAmountDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("atm_fee"),
+            stripe_core::decode::Key::new("cashback_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "atm_fee" => 0,
+                "cashback_amount" => 1,
+                _ => 2,
+            }
+        }
         let mut atm_fee = None;
         let mut cashback_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "atm_fee" => decoder.optional_into(&mut atm_fee)?,
-                "cashback_amount" => decoder.optional_into(&mut cashback_amount)?,
+                0 => decoder.optional_into(&mut atm_fee)?,
+                1 => decoder.optional_into(&mut cashback_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -322,20 +376,39 @@ impl stripe_core::Decode for IssuingTransactionFlightData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("departure_at"),
+            stripe_core::decode::Key::new("passenger_name"),
+            stripe_core::decode::Key::new("refundable"),
+            stripe_core::decode::Key::new("segments"),
+            stripe_core::decode::Key::new("travel_agency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "departure_at" => 0,
+                "passenger_name" => 1,
+                "refundable" => 2,
+                "segments" => 3,
+                "travel_agency" => 4,
+                _ => 5,
+            }
+        }
         let mut departure_at = None;
         let mut passenger_name = None;
         let mut refundable = None;
         let mut segments = None;
         let mut travel_agency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "departure_at" => decoder.optional_into(&mut departure_at)?,
-                "passenger_name" => decoder.optional_into(&mut passenger_name)?,
-                "refundable" => decoder.optional_into(&mut refundable)?,
-                "segments" => decoder.optional_into(&mut segments)?,
-                "travel_agency" => decoder.optional_into(&mut travel_agency)?,
+                0 => decoder.optional_into(&mut departure_at)?,
+                1 => decoder.optional_into(&mut passenger_name)?,
+                2 => decoder.optional_into(&mut refundable)?,
+                3 => decoder.optional_into(&mut segments)?,
+                4 => decoder.optional_into(&mut travel_agency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -389,6 +462,26 @@ impl stripe_core::Decode for IssuingTransactionFlightDataLeg {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("arrival_airport_code"),
+            stripe_core::decode::Key::new("carrier"),
+            stripe_core::decode::Key::new("departure_airport_code"),
+            stripe_core::decode::Key::new("flight_number"),
+            stripe_core::decode::Key::new("service_class"),
+            stripe_core::decode::Key::new("stopover_allowed"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "arrival_airport_code" => 0,
+                "carrier" => 1,
+                "departure_airport_code" => 2,
+                "flight_number" => 3,
+                "service_class" => 4,
+                "stopover_allowed" => 5,
+                _ => 6,
+            }
+        }
         let mut arrival_airport_code = None;
         let mut carrier = None;
         let mut departure_airport_code = None;
@@ -396,19 +489,16 @@ impl stripe_core::Decode for IssuingTransactionFlightDataLeg {
         let mut service_class = None;
         let mut stopover_allowed = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "arrival_airport_code" => {
-                    decoder.optional_into(&mut arrival_airport_code)?
-                }
-                "carrier" => decoder.optional_into(&mut carrier)?,
-                "departure_airport_code" => {
-                    decoder.optional_into(&mut departure_airport_code)?
-                }
-                "flight_number" => decoder.optional_into(&mut flight_number)?,
-                "service_class" => decoder.optional_into(&mut service_class)?,
-                "stopover_allowed" => decoder.optional_into(&mut stopover_allowed)?,
+                0 => decoder.optional_into(&mut arrival_airport_code)?,
+                1 => decoder.optional_into(&mut carrier)?,
+                2 => decoder.optional_into(&mut departure_airport_code)?,
+                3 => decoder.optional_into(&mut flight_number)?,
+                4 => decoder.optional_into(&mut service_class)?,
+                5 => decoder.optional_into(&mut stopover_allowed)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -455,18 +545,35 @@ impl stripe_core::Decode for IssuingTransactionFuelData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("unit"),
+            stripe_core::decode::Key::new("unit_cost_decimal"),
+            stripe_core::decode::Key::new("volume_decimal"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "type" => 0,
+                "unit" => 1,
+                "unit_cost_decimal" => 2,
+                "volume_decimal" => 3,
+                _ => 4,
+            }
+        }
         let mut type_ = None;
         let mut unit = None;
         let mut unit_cost_decimal = None;
         let mut volume_decimal = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "type" => decoder.required_into(&mut type_)?,
-                "unit" => decoder.required_into(&mut unit)?,
-                "unit_cost_decimal" => decoder.required_into(&mut unit_cost_decimal)?,
-                "volume_decimal" => decoder.optional_into(&mut volume_decimal)?,
+                0 => decoder.required_into(&mut type_)?,
+                1 => decoder.required_into(&mut unit)?,
+                2 => decoder.required_into(&mut unit_cost_decimal)?,
+                3 => decoder.optional_into(&mut volume_decimal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -514,14 +621,27 @@ impl stripe_core::Decode for IssuingTransactionLodgingData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("check_in_at"),
+            stripe_core::decode::Key::new("nights"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "check_in_at" => 0,
+                "nights" => 1,
+                _ => 2,
+            }
+        }
         let mut check_in_at = None;
         let mut nights = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "check_in_at" => decoder.optional_into(&mut check_in_at)?,
-                "nights" => decoder.optional_into(&mut nights)?,
+                0 => decoder.optional_into(&mut check_in_at)?,
+                1 => decoder.optional_into(&mut nights)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -565,20 +685,39 @@ impl stripe_core::Decode for IssuingTransactionPurchaseDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("flight"),
+            stripe_core::decode::Key::new("fuel"),
+            stripe_core::decode::Key::new("lodging"),
+            stripe_core::decode::Key::new("receipt"),
+            stripe_core::decode::Key::new("reference"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "flight" => 0,
+                "fuel" => 1,
+                "lodging" => 2,
+                "receipt" => 3,
+                "reference" => 4,
+                _ => 5,
+            }
+        }
         let mut flight = None;
         let mut fuel = None;
         let mut lodging = None;
         let mut receipt = None;
         let mut reference = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "flight" => decoder.optional_into(&mut flight)?,
-                "fuel" => decoder.optional_into(&mut fuel)?,
-                "lodging" => decoder.optional_into(&mut lodging)?,
-                "receipt" => decoder.optional_into(&mut receipt)?,
-                "reference" => decoder.optional_into(&mut reference)?,
+                0 => decoder.optional_into(&mut flight)?,
+                1 => decoder.optional_into(&mut fuel)?,
+                2 => decoder.optional_into(&mut lodging)?,
+                3 => decoder.optional_into(&mut receipt)?,
+                4 => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -626,18 +765,35 @@ impl stripe_core::Decode for IssuingTransactionReceiptData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("total"),
+            stripe_core::decode::Key::new("unit_cost"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "description" => 0,
+                "quantity" => 1,
+                "total" => 2,
+                "unit_cost" => 3,
+                _ => 4,
+            }
+        }
         let mut description = None;
         let mut quantity = None;
         let mut total = None;
         let mut unit_cost = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "description" => decoder.optional_into(&mut description)?,
-                "quantity" => decoder.optional_into(&mut quantity)?,
-                "total" => decoder.optional_into(&mut total)?,
-                "unit_cost" => decoder.optional_into(&mut unit_cost)?,
+                0 => decoder.optional_into(&mut description)?,
+                1 => decoder.optional_into(&mut quantity)?,
+                2 => decoder.optional_into(&mut total)?,
+                3 => decoder.optional_into(&mut unit_cost)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -678,14 +834,27 @@ impl stripe_core::Decode for IssuingTransactionTreasury {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("received_credit"),
+            stripe_core::decode::Key::new("received_debit"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "received_credit" => 0,
+                "received_debit" => 1,
+                _ => 2,
+            }
+        }
         let mut received_credit = None;
         let mut received_debit = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "received_credit" => decoder.optional_into(&mut received_credit)?,
-                "received_debit" => decoder.optional_into(&mut received_debit)?,
+                0 => decoder.optional_into(&mut received_credit)?,
+                1 => decoder.optional_into(&mut received_debit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -95,6 +95,128 @@ impl stripe_core::Decode for Account {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("business_profile"),
+            stripe_core::decode::Key::new("business_type"),
+            stripe_core::decode::Key::new("capabilities"),
+            stripe_core::decode::Key::new("charges_enabled"),
+            stripe_core::decode::Key::new("company"),
+            stripe_core::decode::Key::new("controller"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("default_currency"),
+            stripe_core::decode::Key::new("details_submitted"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("external_accounts"),
+            stripe_core::decode::Key::new("future_requirements"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("individual"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payouts_enabled"),
+            stripe_core::decode::Key::new("requirements"),
+            stripe_core::decode::Key::new("settings"),
+            stripe_core::decode::Key::new("tos_acceptance"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 23] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 13,
+                        _ => 22,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 21,
+                        _ => 22,
+                    }
+                }
+                5 => {
+                    match key {
+                        "email" => 10,
+                        _ => 22,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 16,
+                        _ => 22,
+                    }
+                }
+                7 => {
+                    match key {
+                        "company" => 4,
+                        "country" => 6,
+                        "created" => 7,
+                        _ => 22,
+                    }
+                }
+                8 => {
+                    match key {
+                        "metadata" => 15,
+                        "settings" => 19,
+                        _ => 22,
+                    }
+                }
+                10 => {
+                    match key {
+                        "controller" => 5,
+                        "individual" => 14,
+                        _ => 22,
+                    }
+                }
+                12 => {
+                    match key {
+                        "capabilities" => 2,
+                        "requirements" => 18,
+                        _ => 22,
+                    }
+                }
+                13 => {
+                    match key {
+                        "business_type" => 1,
+                        _ => 22,
+                    }
+                }
+                14 => {
+                    match key {
+                        "tos_acceptance" => 20,
+                        _ => 22,
+                    }
+                }
+                15 => {
+                    match key {
+                        "charges_enabled" => 3,
+                        "payouts_enabled" => 17,
+                        _ => 22,
+                    }
+                }
+                16 => {
+                    match key {
+                        "business_profile" => 0,
+                        "default_currency" => 8,
+                        _ => 22,
+                    }
+                }
+                17 => {
+                    match key {
+                        "details_submitted" => 9,
+                        "external_accounts" => 11,
+                        _ => 22,
+                    }
+                }
+                19 => {
+                    match key {
+                        "future_requirements" => 12,
+                        _ => 22,
+                    }
+                }
+                _ => 22,
+            }
+        }
         let mut business_profile = None;
         let mut business_type = None;
         let mut capabilities = None;
@@ -118,111 +240,32 @@ impl stripe_core::Decode for Account {
         let mut tos_acceptance = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.optional_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "email" => decoder.optional_into(&mut email)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "account")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "company" => decoder.optional_into(&mut company)?,
-                        "country" => decoder.optional_into(&mut country)?,
-                        "created" => decoder.optional_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "settings" => decoder.optional_into(&mut settings)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "controller" => decoder.optional_into(&mut controller)?,
-                        "individual" => decoder.optional_into(&mut individual)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "capabilities" => decoder.optional_into(&mut capabilities)?,
-                        "requirements" => decoder.optional_into(&mut requirements)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "business_type" => decoder.optional_into(&mut business_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "tos_acceptance" => decoder.optional_into(&mut tos_acceptance)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "charges_enabled" => decoder.optional_into(&mut charges_enabled)?,
-                        "payouts_enabled" => decoder.optional_into(&mut payouts_enabled)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "business_profile" => {
-                            decoder.optional_into(&mut business_profile)?
-                        }
-                        "default_currency" => {
-                            decoder.optional_into(&mut default_currency)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "details_submitted" => {
-                            decoder.optional_into(&mut details_submitted)?
-                        }
-                        "external_accounts" => {
-                            decoder.optional_into(&mut external_accounts)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "future_requirements" => {
-                            decoder.optional_into(&mut future_requirements)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut business_profile)?,
+                1 => decoder.optional_into(&mut business_type)?,
+                2 => decoder.optional_into(&mut capabilities)?,
+                3 => decoder.optional_into(&mut charges_enabled)?,
+                4 => decoder.optional_into(&mut company)?,
+                5 => decoder.optional_into(&mut controller)?,
+                6 => decoder.optional_into(&mut country)?,
+                7 => decoder.optional_into(&mut created)?,
+                8 => decoder.optional_into(&mut default_currency)?,
+                9 => decoder.optional_into(&mut details_submitted)?,
+                10 => decoder.optional_into(&mut email)?,
+                11 => decoder.optional_into(&mut external_accounts)?,
+                12 => decoder.optional_into(&mut future_requirements)?,
+                13 => decoder.required_into(&mut id)?,
+                14 => decoder.optional_into(&mut individual)?,
+                15 => decoder.optional_into(&mut metadata)?,
+                16 => decoder.object_name_into(&mut object, "account")?,
+                17 => decoder.optional_into(&mut payouts_enabled)?,
+                18 => decoder.optional_into(&mut requirements)?,
+                19 => decoder.optional_into(&mut settings)?,
+                20 => decoder.optional_into(&mut tos_acceptance)?,
+                21 => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -279,12 +322,23 @@ impl stripe_core::Decode for AccountBacsDebitPaymentsSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("display_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "display_name" => 0,
+                _ => 1,
+            }
+        }
         let mut display_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "display_name" => decoder.optional_into(&mut display_name)?,
+                0 => decoder.optional_into(&mut display_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -325,18 +379,35 @@ impl stripe_core::Decode for AccountBrandingSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("icon"),
+            stripe_core::decode::Key::new("logo"),
+            stripe_core::decode::Key::new("primary_color"),
+            stripe_core::decode::Key::new("secondary_color"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "icon" => 0,
+                "logo" => 1,
+                "primary_color" => 2,
+                "secondary_color" => 3,
+                _ => 4,
+            }
+        }
         let mut icon = None;
         let mut logo = None;
         let mut primary_color = None;
         let mut secondary_color = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "icon" => decoder.optional_into(&mut icon)?,
-                "logo" => decoder.optional_into(&mut logo)?,
-                "primary_color" => decoder.optional_into(&mut primary_color)?,
-                "secondary_color" => decoder.optional_into(&mut secondary_color)?,
+                0 => decoder.optional_into(&mut icon)?,
+                1 => decoder.optional_into(&mut logo)?,
+                2 => decoder.optional_into(&mut primary_color)?,
+                3 => decoder.optional_into(&mut secondary_color)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -397,6 +468,67 @@ impl stripe_core::Decode for AccountBusinessProfile {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("mcc"),
+            stripe_core::decode::Key::new("monthly_estimated_revenue"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("product_description"),
+            stripe_core::decode::Key::new("support_address"),
+            stripe_core::decode::Key::new("support_email"),
+            stripe_core::decode::Key::new("support_phone"),
+            stripe_core::decode::Key::new("support_url"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "mcc" => 0,
+                        "url" => 8,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 2,
+                        _ => 9,
+                    }
+                }
+                11 => {
+                    match key {
+                        "support_url" => 7,
+                        _ => 9,
+                    }
+                }
+                13 => {
+                    match key {
+                        "support_email" => 5,
+                        "support_phone" => 6,
+                        _ => 9,
+                    }
+                }
+                15 => {
+                    match key {
+                        "support_address" => 4,
+                        _ => 9,
+                    }
+                }
+                19 => {
+                    match key {
+                        "product_description" => 3,
+                        _ => 9,
+                    }
+                }
+                25 => {
+                    match key {
+                        "monthly_estimated_revenue" => 1,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut mcc = None;
         let mut monthly_estimated_revenue = None;
         let mut name = None;
@@ -407,57 +539,19 @@ impl stripe_core::Decode for AccountBusinessProfile {
         let mut support_url = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "mcc" => decoder.optional_into(&mut mcc)?,
-                        "url" => decoder.optional_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "support_url" => decoder.optional_into(&mut support_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "support_email" => decoder.optional_into(&mut support_email)?,
-                        "support_phone" => decoder.optional_into(&mut support_phone)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "support_address" => decoder.optional_into(&mut support_address)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "product_description" => {
-                            decoder.optional_into(&mut product_description)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "monthly_estimated_revenue" => {
-                            decoder.optional_into(&mut monthly_estimated_revenue)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut mcc)?,
+                1 => decoder.optional_into(&mut monthly_estimated_revenue)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut product_description)?,
+                4 => decoder.optional_into(&mut support_address)?,
+                5 => decoder.optional_into(&mut support_email)?,
+                6 => decoder.optional_into(&mut support_phone)?,
+                7 => decoder.optional_into(&mut support_url)?,
+                8 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -609,6 +703,156 @@ impl stripe_core::Decode for AccountCapabilities {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit_payments"),
+            stripe_core::decode::Key::new("affirm_payments"),
+            stripe_core::decode::Key::new("afterpay_clearpay_payments"),
+            stripe_core::decode::Key::new("au_becs_debit_payments"),
+            stripe_core::decode::Key::new("bacs_debit_payments"),
+            stripe_core::decode::Key::new("bancontact_payments"),
+            stripe_core::decode::Key::new("bank_transfer_payments"),
+            stripe_core::decode::Key::new("blik_payments"),
+            stripe_core::decode::Key::new("boleto_payments"),
+            stripe_core::decode::Key::new("card_issuing"),
+            stripe_core::decode::Key::new("card_payments"),
+            stripe_core::decode::Key::new("cartes_bancaires_payments"),
+            stripe_core::decode::Key::new("cashapp_payments"),
+            stripe_core::decode::Key::new("eps_payments"),
+            stripe_core::decode::Key::new("fpx_payments"),
+            stripe_core::decode::Key::new("giropay_payments"),
+            stripe_core::decode::Key::new("grabpay_payments"),
+            stripe_core::decode::Key::new("ideal_payments"),
+            stripe_core::decode::Key::new("india_international_payments"),
+            stripe_core::decode::Key::new("jcb_payments"),
+            stripe_core::decode::Key::new("klarna_payments"),
+            stripe_core::decode::Key::new("konbini_payments"),
+            stripe_core::decode::Key::new("legacy_payments"),
+            stripe_core::decode::Key::new("link_payments"),
+            stripe_core::decode::Key::new("oxxo_payments"),
+            stripe_core::decode::Key::new("p24_payments"),
+            stripe_core::decode::Key::new("paynow_payments"),
+            stripe_core::decode::Key::new("promptpay_payments"),
+            stripe_core::decode::Key::new("sepa_debit_payments"),
+            stripe_core::decode::Key::new("sofort_payments"),
+            stripe_core::decode::Key::new("tax_reporting_us_1099_k"),
+            stripe_core::decode::Key::new("tax_reporting_us_1099_misc"),
+            stripe_core::decode::Key::new("transfers"),
+            stripe_core::decode::Key::new("treasury"),
+            stripe_core::decode::Key::new("us_bank_account_ach_payments"),
+            stripe_core::decode::Key::new("zip_payments"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 37] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                8 => {
+                    match key {
+                        "treasury" => 33,
+                        _ => 36,
+                    }
+                }
+                9 => {
+                    match key {
+                        "transfers" => 32,
+                        _ => 36,
+                    }
+                }
+                12 => {
+                    match key {
+                        "card_issuing" => 9,
+                        "eps_payments" => 13,
+                        "fpx_payments" => 14,
+                        "jcb_payments" => 19,
+                        "p24_payments" => 25,
+                        "zip_payments" => 35,
+                        _ => 36,
+                    }
+                }
+                13 => {
+                    match key {
+                        "blik_payments" => 7,
+                        "card_payments" => 10,
+                        "link_payments" => 23,
+                        "oxxo_payments" => 24,
+                        _ => 36,
+                    }
+                }
+                14 => {
+                    match key {
+                        "ideal_payments" => 17,
+                        _ => 36,
+                    }
+                }
+                15 => {
+                    match key {
+                        "affirm_payments" => 1,
+                        "boleto_payments" => 8,
+                        "klarna_payments" => 20,
+                        "legacy_payments" => 22,
+                        "paynow_payments" => 26,
+                        "sofort_payments" => 29,
+                        _ => 36,
+                    }
+                }
+                16 => {
+                    match key {
+                        "cashapp_payments" => 12,
+                        "giropay_payments" => 15,
+                        "grabpay_payments" => 16,
+                        "konbini_payments" => 21,
+                        _ => 36,
+                    }
+                }
+                18 => {
+                    match key {
+                        "promptpay_payments" => 27,
+                        _ => 36,
+                    }
+                }
+                19 => {
+                    match key {
+                        "acss_debit_payments" => 0,
+                        "bacs_debit_payments" => 4,
+                        "bancontact_payments" => 5,
+                        "sepa_debit_payments" => 28,
+                        _ => 36,
+                    }
+                }
+                22 => {
+                    match key {
+                        "au_becs_debit_payments" => 3,
+                        "bank_transfer_payments" => 6,
+                        _ => 36,
+                    }
+                }
+                23 => {
+                    match key {
+                        "tax_reporting_us_1099_k" => 30,
+                        _ => 36,
+                    }
+                }
+                25 => {
+                    match key {
+                        "cartes_bancaires_payments" => 11,
+                        _ => 36,
+                    }
+                }
+                26 => {
+                    match key {
+                        "afterpay_clearpay_payments" => 2,
+                        "tax_reporting_us_1099_misc" => 31,
+                        _ => 36,
+                    }
+                }
+                28 => {
+                    match key {
+                        "india_international_payments" => 18,
+                        "us_bank_account_ach_payments" => 34,
+                        _ => 36,
+                    }
+                }
+                _ => 36,
+            }
+        }
         let mut acss_debit_payments = None;
         let mut affirm_payments = None;
         let mut afterpay_clearpay_payments = None;
@@ -646,149 +890,46 @@ impl stripe_core::Decode for AccountCapabilities {
         let mut us_bank_account_ach_payments = None;
         let mut zip_payments = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                8 => {
-                    match key {
-                        "treasury" => decoder.optional_into(&mut treasury)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "transfers" => decoder.optional_into(&mut transfers)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "card_issuing" => decoder.optional_into(&mut card_issuing)?,
-                        "eps_payments" => decoder.optional_into(&mut eps_payments)?,
-                        "fpx_payments" => decoder.optional_into(&mut fpx_payments)?,
-                        "jcb_payments" => decoder.optional_into(&mut jcb_payments)?,
-                        "p24_payments" => decoder.optional_into(&mut p24_payments)?,
-                        "zip_payments" => decoder.optional_into(&mut zip_payments)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "blik_payments" => decoder.optional_into(&mut blik_payments)?,
-                        "card_payments" => decoder.optional_into(&mut card_payments)?,
-                        "link_payments" => decoder.optional_into(&mut link_payments)?,
-                        "oxxo_payments" => decoder.optional_into(&mut oxxo_payments)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "ideal_payments" => decoder.optional_into(&mut ideal_payments)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "affirm_payments" => decoder.optional_into(&mut affirm_payments)?,
-                        "boleto_payments" => decoder.optional_into(&mut boleto_payments)?,
-                        "klarna_payments" => decoder.optional_into(&mut klarna_payments)?,
-                        "legacy_payments" => decoder.optional_into(&mut legacy_payments)?,
-                        "paynow_payments" => decoder.optional_into(&mut paynow_payments)?,
-                        "sofort_payments" => decoder.optional_into(&mut sofort_payments)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "cashapp_payments" => {
-                            decoder.optional_into(&mut cashapp_payments)?
-                        }
-                        "giropay_payments" => {
-                            decoder.optional_into(&mut giropay_payments)?
-                        }
-                        "grabpay_payments" => {
-                            decoder.optional_into(&mut grabpay_payments)?
-                        }
-                        "konbini_payments" => {
-                            decoder.optional_into(&mut konbini_payments)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "promptpay_payments" => {
-                            decoder.optional_into(&mut promptpay_payments)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "acss_debit_payments" => {
-                            decoder.optional_into(&mut acss_debit_payments)?
-                        }
-                        "bacs_debit_payments" => {
-                            decoder.optional_into(&mut bacs_debit_payments)?
-                        }
-                        "bancontact_payments" => {
-                            decoder.optional_into(&mut bancontact_payments)?
-                        }
-                        "sepa_debit_payments" => {
-                            decoder.optional_into(&mut sepa_debit_payments)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "au_becs_debit_payments" => {
-                            decoder.optional_into(&mut au_becs_debit_payments)?
-                        }
-                        "bank_transfer_payments" => {
-                            decoder.optional_into(&mut bank_transfer_payments)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "tax_reporting_us_1099_k" => {
-                            decoder.optional_into(&mut tax_reporting_us_1099_k)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "cartes_bancaires_payments" => {
-                            decoder.optional_into(&mut cartes_bancaires_payments)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "afterpay_clearpay_payments" => {
-                            decoder.optional_into(&mut afterpay_clearpay_payments)?
-                        }
-                        "tax_reporting_us_1099_misc" => {
-                            decoder.optional_into(&mut tax_reporting_us_1099_misc)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                28 => {
-                    match key {
-                        "india_international_payments" => {
-                            decoder.optional_into(&mut india_international_payments)?
-                        }
-                        "us_bank_account_ach_payments" => {
-                            decoder.optional_into(&mut us_bank_account_ach_payments)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut acss_debit_payments)?,
+                1 => decoder.optional_into(&mut affirm_payments)?,
+                2 => decoder.optional_into(&mut afterpay_clearpay_payments)?,
+                3 => decoder.optional_into(&mut au_becs_debit_payments)?,
+                4 => decoder.optional_into(&mut bacs_debit_payments)?,
+                5 => decoder.optional_into(&mut bancontact_payments)?,
+                6 => decoder.optional_into(&mut bank_transfer_payments)?,
+                7 => decoder.optional_into(&mut blik_payments)?,
+                8 => decoder.optional_into(&mut boleto_payments)?,
+                9 => decoder.optional_into(&mut card_issuing)?,
+                10 => decoder.optional_into(&mut card_payments)?,
+                11 => decoder.optional_into(&mut cartes_bancaires_payments)?,
+                12 => decoder.optional_into(&mut cashapp_payments)?,
+                13 => decoder.optional_into(&mut eps_payments)?,
+                14 => decoder.optional_into(&mut fpx_payments)?,
+                15 => decoder.optional_into(&mut giropay_payments)?,
+                16 => decoder.optional_into(&mut grabpay_payments)?,
+                17 => decoder.optional_into(&mut ideal_payments)?,
+                18 => decoder.optional_into(&mut india_international_payments)?,
+                19 => decoder.optional_into(&mut jcb_payments)?,
+                20 => decoder.optional_into(&mut klarna_payments)?,
+                21 => decoder.optional_into(&mut konbini_payments)?,
+                22 => decoder.optional_into(&mut legacy_payments)?,
+                23 => decoder.optional_into(&mut link_payments)?,
+                24 => decoder.optional_into(&mut oxxo_payments)?,
+                25 => decoder.optional_into(&mut p24_payments)?,
+                26 => decoder.optional_into(&mut paynow_payments)?,
+                27 => decoder.optional_into(&mut promptpay_payments)?,
+                28 => decoder.optional_into(&mut sepa_debit_payments)?,
+                29 => decoder.optional_into(&mut sofort_payments)?,
+                30 => decoder.optional_into(&mut tax_reporting_us_1099_k)?,
+                31 => decoder.optional_into(&mut tax_reporting_us_1099_misc)?,
+                32 => decoder.optional_into(&mut transfers)?,
+                33 => decoder.optional_into(&mut treasury)?,
+                34 => decoder.optional_into(&mut us_bank_account_ach_payments)?,
+                35 => decoder.optional_into(&mut zip_payments)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -857,12 +998,23 @@ impl stripe_core::Decode for AccountCardIssuingSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("tos_acceptance"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "tos_acceptance" => 0,
+                _ => 1,
+            }
+        }
         let mut tos_acceptance = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "tos_acceptance" => decoder.optional_into(&mut tos_acceptance)?,
+                0 => decoder.optional_into(&mut tos_acceptance)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -902,24 +1054,35 @@ impl stripe_core::Decode for AccountCardPaymentsSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("decline_on"),
+            stripe_core::decode::Key::new("statement_descriptor_prefix"),
+            stripe_core::decode::Key::new("statement_descriptor_prefix_kana"),
+            stripe_core::decode::Key::new("statement_descriptor_prefix_kanji"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "decline_on" => 0,
+                "statement_descriptor_prefix" => 1,
+                "statement_descriptor_prefix_kana" => 2,
+                "statement_descriptor_prefix_kanji" => 3,
+                _ => 4,
+            }
+        }
         let mut decline_on = None;
         let mut statement_descriptor_prefix = None;
         let mut statement_descriptor_prefix_kana = None;
         let mut statement_descriptor_prefix_kanji = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "decline_on" => decoder.optional_into(&mut decline_on)?,
-                "statement_descriptor_prefix" => {
-                    decoder.optional_into(&mut statement_descriptor_prefix)?
-                }
-                "statement_descriptor_prefix_kana" => {
-                    decoder.optional_into(&mut statement_descriptor_prefix_kana)?
-                }
-                "statement_descriptor_prefix_kanji" => {
-                    decoder.optional_into(&mut statement_descriptor_prefix_kanji)?
-                }
+                0 => decoder.optional_into(&mut decline_on)?,
+                1 => decoder.optional_into(&mut statement_descriptor_prefix)?,
+                2 => decoder.optional_into(&mut statement_descriptor_prefix_kana)?,
+                3 => decoder.optional_into(&mut statement_descriptor_prefix_kanji)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -960,14 +1123,27 @@ impl stripe_core::Decode for AccountDashboardSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("display_name"),
+            stripe_core::decode::Key::new("timezone"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "display_name" => 0,
+                "timezone" => 1,
+                _ => 2,
+            }
+        }
         let mut display_name = None;
         let mut timezone = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "display_name" => decoder.optional_into(&mut display_name)?,
-                "timezone" => decoder.optional_into(&mut timezone)?,
+                0 => decoder.optional_into(&mut display_name)?,
+                1 => decoder.optional_into(&mut timezone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1004,14 +1180,27 @@ impl stripe_core::Decode for AccountDeclineChargeOn {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("avs_failure"),
+            stripe_core::decode::Key::new("cvc_failure"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "avs_failure" => 0,
+                "cvc_failure" => 1,
+                _ => 2,
+            }
+        }
         let mut avs_failure = None;
         let mut cvc_failure = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "avs_failure" => decoder.required_into(&mut avs_failure)?,
-                "cvc_failure" => decoder.required_into(&mut cvc_failure)?,
+                0 => decoder.required_into(&mut avs_failure)?,
+                1 => decoder.required_into(&mut cvc_failure)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1078,6 +1267,30 @@ impl stripe_core::Decode for AccountFutureRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alternatives"),
+            stripe_core::decode::Key::new("current_deadline"),
+            stripe_core::decode::Key::new("currently_due"),
+            stripe_core::decode::Key::new("disabled_reason"),
+            stripe_core::decode::Key::new("errors"),
+            stripe_core::decode::Key::new("eventually_due"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("pending_verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "alternatives" => 0,
+                "current_deadline" => 1,
+                "currently_due" => 2,
+                "disabled_reason" => 3,
+                "errors" => 4,
+                "eventually_due" => 5,
+                "past_due" => 6,
+                "pending_verification" => 7,
+                _ => 8,
+            }
+        }
         let mut alternatives = None;
         let mut current_deadline = None;
         let mut currently_due = None;
@@ -1087,19 +1300,18 @@ impl stripe_core::Decode for AccountFutureRequirements {
         let mut past_due = None;
         let mut pending_verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "alternatives" => decoder.optional_into(&mut alternatives)?,
-                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
-                "currently_due" => decoder.optional_into(&mut currently_due)?,
-                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
-                "errors" => decoder.optional_into(&mut errors)?,
-                "eventually_due" => decoder.optional_into(&mut eventually_due)?,
-                "past_due" => decoder.optional_into(&mut past_due)?,
-                "pending_verification" => {
-                    decoder.optional_into(&mut pending_verification)?
-                }
+                0 => decoder.optional_into(&mut alternatives)?,
+                1 => decoder.optional_into(&mut current_deadline)?,
+                2 => decoder.optional_into(&mut currently_due)?,
+                3 => decoder.optional_into(&mut disabled_reason)?,
+                4 => decoder.optional_into(&mut errors)?,
+                5 => decoder.optional_into(&mut eventually_due)?,
+                6 => decoder.optional_into(&mut past_due)?,
+                7 => decoder.optional_into(&mut pending_verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1142,14 +1354,27 @@ impl stripe_core::Decode for AccountMonthlyEstimatedRevenue {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "currency" => decoder.required_into(&mut currency)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1195,30 +1420,39 @@ impl stripe_core::Decode for AccountPaymentsSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("statement_descriptor_kana"),
+            stripe_core::decode::Key::new("statement_descriptor_kanji"),
+            stripe_core::decode::Key::new("statement_descriptor_prefix_kana"),
+            stripe_core::decode::Key::new("statement_descriptor_prefix_kanji"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "statement_descriptor" => 0,
+                "statement_descriptor_kana" => 1,
+                "statement_descriptor_kanji" => 2,
+                "statement_descriptor_prefix_kana" => 3,
+                "statement_descriptor_prefix_kanji" => 4,
+                _ => 5,
+            }
+        }
         let mut statement_descriptor = None;
         let mut statement_descriptor_kana = None;
         let mut statement_descriptor_kanji = None;
         let mut statement_descriptor_prefix_kana = None;
         let mut statement_descriptor_prefix_kanji = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
-                "statement_descriptor_kana" => {
-                    decoder.optional_into(&mut statement_descriptor_kana)?
-                }
-                "statement_descriptor_kanji" => {
-                    decoder.optional_into(&mut statement_descriptor_kanji)?
-                }
-                "statement_descriptor_prefix_kana" => {
-                    decoder.optional_into(&mut statement_descriptor_prefix_kana)?
-                }
-                "statement_descriptor_prefix_kanji" => {
-                    decoder.optional_into(&mut statement_descriptor_prefix_kanji)?
-                }
+                0 => decoder.optional_into(&mut statement_descriptor)?,
+                1 => decoder.optional_into(&mut statement_descriptor_kana)?,
+                2 => decoder.optional_into(&mut statement_descriptor_kanji)?,
+                3 => decoder.optional_into(&mut statement_descriptor_prefix_kana)?,
+                4 => decoder.optional_into(&mut statement_descriptor_prefix_kanji)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1260,20 +1494,31 @@ impl stripe_core::Decode for AccountPayoutSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("debit_negative_balances"),
+            stripe_core::decode::Key::new("schedule"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "debit_negative_balances" => 0,
+                "schedule" => 1,
+                "statement_descriptor" => 2,
+                _ => 3,
+            }
+        }
         let mut debit_negative_balances = None;
         let mut schedule = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "debit_negative_balances" => {
-                    decoder.required_into(&mut debit_negative_balances)?
-                }
-                "schedule" => decoder.required_into(&mut schedule)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.required_into(&mut debit_negative_balances)?,
+                1 => decoder.required_into(&mut schedule)?,
+                2 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1337,6 +1582,30 @@ impl stripe_core::Decode for AccountRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alternatives"),
+            stripe_core::decode::Key::new("current_deadline"),
+            stripe_core::decode::Key::new("currently_due"),
+            stripe_core::decode::Key::new("disabled_reason"),
+            stripe_core::decode::Key::new("errors"),
+            stripe_core::decode::Key::new("eventually_due"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("pending_verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "alternatives" => 0,
+                "current_deadline" => 1,
+                "currently_due" => 2,
+                "disabled_reason" => 3,
+                "errors" => 4,
+                "eventually_due" => 5,
+                "past_due" => 6,
+                "pending_verification" => 7,
+                _ => 8,
+            }
+        }
         let mut alternatives = None;
         let mut current_deadline = None;
         let mut currently_due = None;
@@ -1346,19 +1615,18 @@ impl stripe_core::Decode for AccountRequirements {
         let mut past_due = None;
         let mut pending_verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "alternatives" => decoder.optional_into(&mut alternatives)?,
-                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
-                "currently_due" => decoder.optional_into(&mut currently_due)?,
-                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
-                "errors" => decoder.optional_into(&mut errors)?,
-                "eventually_due" => decoder.optional_into(&mut eventually_due)?,
-                "past_due" => decoder.optional_into(&mut past_due)?,
-                "pending_verification" => {
-                    decoder.optional_into(&mut pending_verification)?
-                }
+                0 => decoder.optional_into(&mut alternatives)?,
+                1 => decoder.optional_into(&mut current_deadline)?,
+                2 => decoder.optional_into(&mut currently_due)?,
+                3 => decoder.optional_into(&mut disabled_reason)?,
+                4 => decoder.optional_into(&mut errors)?,
+                5 => decoder.optional_into(&mut eventually_due)?,
+                6 => decoder.optional_into(&mut past_due)?,
+                7 => decoder.optional_into(&mut pending_verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1400,12 +1668,23 @@ impl stripe_core::Decode for AccountSepaDebitPaymentsSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("creditor_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "creditor_id" => 0,
+                _ => 1,
+            }
+        }
         let mut creditor_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "creditor_id" => decoder.optional_into(&mut creditor_id)?,
+                0 => decoder.optional_into(&mut creditor_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1448,6 +1727,62 @@ impl stripe_core::Decode for AccountSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bacs_debit_payments"),
+            stripe_core::decode::Key::new("branding"),
+            stripe_core::decode::Key::new("card_issuing"),
+            stripe_core::decode::Key::new("card_payments"),
+            stripe_core::decode::Key::new("dashboard"),
+            stripe_core::decode::Key::new("payments"),
+            stripe_core::decode::Key::new("payouts"),
+            stripe_core::decode::Key::new("sepa_debit_payments"),
+            stripe_core::decode::Key::new("treasury"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                7 => {
+                    match key {
+                        "payouts" => 6,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "branding" => 1,
+                        "payments" => 5,
+                        "treasury" => 8,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "dashboard" => 4,
+                        _ => 9,
+                    }
+                }
+                12 => {
+                    match key {
+                        "card_issuing" => 2,
+                        _ => 9,
+                    }
+                }
+                13 => {
+                    match key {
+                        "card_payments" => 3,
+                        _ => 9,
+                    }
+                }
+                19 => {
+                    match key {
+                        "bacs_debit_payments" => 0,
+                        "sepa_debit_payments" => 7,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut bacs_debit_payments = None;
         let mut branding = None;
         let mut card_issuing = None;
@@ -1458,52 +1793,19 @@ impl stripe_core::Decode for AccountSettings {
         let mut sepa_debit_payments = None;
         let mut treasury = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                7 => {
-                    match key {
-                        "payouts" => decoder.optional_into(&mut payouts)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "branding" => decoder.required_into(&mut branding)?,
-                        "payments" => decoder.required_into(&mut payments)?,
-                        "treasury" => decoder.optional_into(&mut treasury)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "dashboard" => decoder.required_into(&mut dashboard)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "card_issuing" => decoder.optional_into(&mut card_issuing)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "card_payments" => decoder.required_into(&mut card_payments)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "bacs_debit_payments" => {
-                            decoder.optional_into(&mut bacs_debit_payments)?
-                        }
-                        "sepa_debit_payments" => {
-                            decoder.optional_into(&mut sepa_debit_payments)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut bacs_debit_payments)?,
+                1 => decoder.required_into(&mut branding)?,
+                2 => decoder.optional_into(&mut card_issuing)?,
+                3 => decoder.required_into(&mut card_payments)?,
+                4 => decoder.required_into(&mut dashboard)?,
+                5 => decoder.required_into(&mut payments)?,
+                6 => decoder.optional_into(&mut payouts)?,
+                7 => decoder.optional_into(&mut sepa_debit_payments)?,
+                8 => decoder.optional_into(&mut treasury)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1560,16 +1862,31 @@ impl stripe_core::Decode for AccountTermsOfService {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("date"),
+            stripe_core::decode::Key::new("ip"),
+            stripe_core::decode::Key::new("user_agent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "date" => 0,
+                "ip" => 1,
+                "user_agent" => 2,
+                _ => 3,
+            }
+        }
         let mut date = None;
         let mut ip = None;
         let mut user_agent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "date" => decoder.optional_into(&mut date)?,
-                "ip" => decoder.optional_into(&mut ip)?,
-                "user_agent" => decoder.optional_into(&mut user_agent)?,
+                0 => decoder.optional_into(&mut date)?,
+                1 => decoder.optional_into(&mut ip)?,
+                2 => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1615,18 +1932,35 @@ impl stripe_core::Decode for AccountTosAcceptance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("date"),
+            stripe_core::decode::Key::new("ip"),
+            stripe_core::decode::Key::new("service_agreement"),
+            stripe_core::decode::Key::new("user_agent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "date" => 0,
+                "ip" => 1,
+                "service_agreement" => 2,
+                "user_agent" => 3,
+                _ => 4,
+            }
+        }
         let mut date = None;
         let mut ip = None;
         let mut service_agreement = None;
         let mut user_agent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "date" => decoder.optional_into(&mut date)?,
-                "ip" => decoder.optional_into(&mut ip)?,
-                "service_agreement" => decoder.optional_into(&mut service_agreement)?,
-                "user_agent" => decoder.optional_into(&mut user_agent)?,
+                0 => decoder.optional_into(&mut date)?,
+                1 => decoder.optional_into(&mut ip)?,
+                2 => decoder.optional_into(&mut service_agreement)?,
+                3 => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1663,12 +1997,23 @@ impl stripe_core::Decode for AccountTreasurySettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("tos_acceptance"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "tos_acceptance" => 0,
+                _ => 1,
+            }
+        }
         let mut tos_acceptance = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "tos_acceptance" => decoder.optional_into(&mut tos_acceptance)?,
+                0 => decoder.optional_into(&mut tos_acceptance)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1703,14 +2048,27 @@ impl stripe_core::Decode for AccountUnificationAccountController {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("is_controller"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "is_controller" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut is_controller = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "is_controller" => decoder.optional_into(&mut is_controller)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut is_controller)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1753,16 +2111,31 @@ impl stripe_core::Decode for CardIssuingAccountTermsOfService {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("date"),
+            stripe_core::decode::Key::new("ip"),
+            stripe_core::decode::Key::new("user_agent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "date" => 0,
+                "ip" => 1,
+                "user_agent" => 2,
+                _ => 3,
+            }
+        }
         let mut date = None;
         let mut ip = None;
         let mut user_agent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "date" => decoder.optional_into(&mut date)?,
-                "ip" => decoder.optional_into(&mut ip)?,
-                "user_agent" => decoder.optional_into(&mut user_agent)?,
+                0 => decoder.optional_into(&mut date)?,
+                1 => decoder.optional_into(&mut ip)?,
+                2 => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1849,6 +2222,115 @@ impl stripe_core::Decode for LegalEntityCompany {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("address_kana"),
+            stripe_core::decode::Key::new("address_kanji"),
+            stripe_core::decode::Key::new("directors_provided"),
+            stripe_core::decode::Key::new("executives_provided"),
+            stripe_core::decode::Key::new("export_license_id"),
+            stripe_core::decode::Key::new("export_purpose_code"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("name_kana"),
+            stripe_core::decode::Key::new("name_kanji"),
+            stripe_core::decode::Key::new("owners_provided"),
+            stripe_core::decode::Key::new("ownership_declaration"),
+            stripe_core::decode::Key::new("phone"),
+            stripe_core::decode::Key::new("structure"),
+            stripe_core::decode::Key::new("tax_id_provided"),
+            stripe_core::decode::Key::new("tax_id_registrar"),
+            stripe_core::decode::Key::new("vat_id_provided"),
+            stripe_core::decode::Key::new("verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 19] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "name" => 7,
+                        _ => 18,
+                    }
+                }
+                5 => {
+                    match key {
+                        "phone" => 12,
+                        _ => 18,
+                    }
+                }
+                7 => {
+                    match key {
+                        "address" => 0,
+                        _ => 18,
+                    }
+                }
+                9 => {
+                    match key {
+                        "name_kana" => 8,
+                        "structure" => 13,
+                        _ => 18,
+                    }
+                }
+                10 => {
+                    match key {
+                        "name_kanji" => 9,
+                        _ => 18,
+                    }
+                }
+                12 => {
+                    match key {
+                        "address_kana" => 1,
+                        "verification" => 17,
+                        _ => 18,
+                    }
+                }
+                13 => {
+                    match key {
+                        "address_kanji" => 2,
+                        _ => 18,
+                    }
+                }
+                15 => {
+                    match key {
+                        "owners_provided" => 10,
+                        "tax_id_provided" => 14,
+                        "vat_id_provided" => 16,
+                        _ => 18,
+                    }
+                }
+                16 => {
+                    match key {
+                        "tax_id_registrar" => 15,
+                        _ => 18,
+                    }
+                }
+                17 => {
+                    match key {
+                        "export_license_id" => 5,
+                        _ => 18,
+                    }
+                }
+                18 => {
+                    match key {
+                        "directors_provided" => 3,
+                        _ => 18,
+                    }
+                }
+                19 => {
+                    match key {
+                        "executives_provided" => 4,
+                        "export_purpose_code" => 6,
+                        _ => 18,
+                    }
+                }
+                21 => {
+                    match key {
+                        "ownership_declaration" => 11,
+                        _ => 18,
+                    }
+                }
+                _ => 18,
+            }
+        }
         let mut address = None;
         let mut address_kana = None;
         let mut address_kanji = None;
@@ -1868,104 +2350,28 @@ impl stripe_core::Decode for LegalEntityCompany {
         let mut vat_id_provided = None;
         let mut verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "phone" => decoder.optional_into(&mut phone)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "address" => decoder.optional_into(&mut address)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "name_kana" => decoder.optional_into(&mut name_kana)?,
-                        "structure" => decoder.optional_into(&mut structure)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "name_kanji" => decoder.optional_into(&mut name_kanji)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "address_kana" => decoder.optional_into(&mut address_kana)?,
-                        "verification" => decoder.optional_into(&mut verification)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "address_kanji" => decoder.optional_into(&mut address_kanji)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "owners_provided" => decoder.optional_into(&mut owners_provided)?,
-                        "tax_id_provided" => decoder.optional_into(&mut tax_id_provided)?,
-                        "vat_id_provided" => decoder.optional_into(&mut vat_id_provided)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "tax_id_registrar" => {
-                            decoder.optional_into(&mut tax_id_registrar)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "export_license_id" => {
-                            decoder.optional_into(&mut export_license_id)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "directors_provided" => {
-                            decoder.optional_into(&mut directors_provided)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "executives_provided" => {
-                            decoder.optional_into(&mut executives_provided)?
-                        }
-                        "export_purpose_code" => {
-                            decoder.optional_into(&mut export_purpose_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "ownership_declaration" => {
-                            decoder.optional_into(&mut ownership_declaration)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut address_kana)?,
+                2 => decoder.optional_into(&mut address_kanji)?,
+                3 => decoder.optional_into(&mut directors_provided)?,
+                4 => decoder.optional_into(&mut executives_provided)?,
+                5 => decoder.optional_into(&mut export_license_id)?,
+                6 => decoder.optional_into(&mut export_purpose_code)?,
+                7 => decoder.optional_into(&mut name)?,
+                8 => decoder.optional_into(&mut name_kana)?,
+                9 => decoder.optional_into(&mut name_kanji)?,
+                10 => decoder.optional_into(&mut owners_provided)?,
+                11 => decoder.optional_into(&mut ownership_declaration)?,
+                12 => decoder.optional_into(&mut phone)?,
+                13 => decoder.optional_into(&mut structure)?,
+                14 => decoder.optional_into(&mut tax_id_provided)?,
+                15 => decoder.optional_into(&mut tax_id_registrar)?,
+                16 => decoder.optional_into(&mut vat_id_provided)?,
+                17 => decoder.optional_into(&mut verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2015,12 +2421,23 @@ impl stripe_core::Decode for LegalEntityCompanyVerification {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("document"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "document" => 0,
+                _ => 1,
+            }
+        }
         let mut document = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "document" => decoder.required_into(&mut document)?,
+                0 => decoder.required_into(&mut document)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2062,18 +2479,35 @@ impl stripe_core::Decode for LegalEntityCompanyVerificationDocument {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("back"),
+            stripe_core::decode::Key::new("details"),
+            stripe_core::decode::Key::new("details_code"),
+            stripe_core::decode::Key::new("front"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "back" => 0,
+                "details" => 1,
+                "details_code" => 2,
+                "front" => 3,
+                _ => 4,
+            }
+        }
         let mut back = None;
         let mut details = None;
         let mut details_code = None;
         let mut front = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "back" => decoder.optional_into(&mut back)?,
-                "details" => decoder.optional_into(&mut details)?,
-                "details_code" => decoder.optional_into(&mut details_code)?,
-                "front" => decoder.optional_into(&mut front)?,
+                0 => decoder.optional_into(&mut back)?,
+                1 => decoder.optional_into(&mut details)?,
+                2 => decoder.optional_into(&mut details_code)?,
+                3 => decoder.optional_into(&mut front)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2117,16 +2551,31 @@ impl stripe_core::Decode for LegalEntityUboDeclaration {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("date"),
+            stripe_core::decode::Key::new("ip"),
+            stripe_core::decode::Key::new("user_agent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "date" => 0,
+                "ip" => 1,
+                "user_agent" => 2,
+                _ => 3,
+            }
+        }
         let mut date = None;
         let mut ip = None;
         let mut user_agent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "date" => decoder.optional_into(&mut date)?,
-                "ip" => decoder.optional_into(&mut ip)?,
-                "user_agent" => decoder.optional_into(&mut user_agent)?,
+                0 => decoder.optional_into(&mut date)?,
+                1 => decoder.optional_into(&mut ip)?,
+                2 => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2170,18 +2619,35 @@ impl stripe_core::Decode for TransferSchedule {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("delay_days"),
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("monthly_anchor"),
+            stripe_core::decode::Key::new("weekly_anchor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "delay_days" => 0,
+                "interval" => 1,
+                "monthly_anchor" => 2,
+                "weekly_anchor" => 3,
+                _ => 4,
+            }
+        }
         let mut delay_days = None;
         let mut interval = None;
         let mut monthly_anchor = None;
         let mut weekly_anchor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "delay_days" => decoder.required_into(&mut delay_days)?,
-                "interval" => decoder.required_into(&mut interval)?,
-                "monthly_anchor" => decoder.optional_into(&mut monthly_anchor)?,
-                "weekly_anchor" => decoder.optional_into(&mut weekly_anchor)?,
+                0 => decoder.required_into(&mut delay_days)?,
+                1 => decoder.required_into(&mut interval)?,
+                2 => decoder.optional_into(&mut monthly_anchor)?,
+                3 => decoder.optional_into(&mut weekly_anchor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

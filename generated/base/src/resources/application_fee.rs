@@ -53,6 +53,82 @@ impl stripe_core::Decode for ApplicationFee {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_refunded"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("originating_transaction"),
+            stripe_core::decode::Key::new("refunded"),
+            stripe_core::decode::Key::new("refunds"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 1,
+                        "charge" => 5,
+                        "object" => 10,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "account" => 0,
+                        "created" => 6,
+                        "refunds" => 13,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 7,
+                        "livemode" => 9,
+                        "refunded" => 12,
+                        _ => 14,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 3,
+                        _ => 14,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_refunded" => 2,
+                        _ => 14,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 4,
+                        _ => 14,
+                    }
+                }
+                23 => {
+                    match key {
+                        "originating_transaction" => 11,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut account = None;
         let mut amount = None;
         let mut amount_refunded = None;
@@ -68,69 +144,24 @@ impl stripe_core::Decode for ApplicationFee {
         let mut refunded = None;
         let mut refunds = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "charge" => decoder.required_into(&mut charge)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "application_fee")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "account" => decoder.required_into(&mut account)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        "refunds" => decoder.required_into(&mut refunds)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "refunded" => decoder.required_into(&mut refunded)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.required_into(&mut application)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_refunded" => decoder.required_into(&mut amount_refunded)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "originating_transaction" => {
-                            decoder.optional_into(&mut originating_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut account)?,
+                1 => decoder.required_into(&mut amount)?,
+                2 => decoder.required_into(&mut amount_refunded)?,
+                3 => decoder.required_into(&mut application)?,
+                4 => decoder.optional_into(&mut balance_transaction)?,
+                5 => decoder.required_into(&mut charge)?,
+                6 => decoder.required_into(&mut created)?,
+                7 => decoder.required_into(&mut currency)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.object_name_into(&mut object, "application_fee")?,
+                11 => decoder.optional_into(&mut originating_transaction)?,
+                12 => decoder.required_into(&mut refunded)?,
+                13 => decoder.required_into(&mut refunds)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -61,6 +61,94 @@ impl stripe_core::Decode for BalanceTransaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("available_on"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("exchange_rate"),
+            stripe_core::decode::Key::new("fee"),
+            stripe_core::decode::Key::new("fee_details"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("net"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("reporting_category"),
+            stripe_core::decode::Key::new("source"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 16] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 15,
+                    }
+                }
+                3 => {
+                    match key {
+                        "fee" => 6,
+                        "net" => 9,
+                        _ => 15,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 14,
+                        _ => 15,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 10,
+                        "source" => 12,
+                        "status" => 13,
+                        _ => 15,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 15,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        _ => 15,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 4,
+                        "fee_details" => 7,
+                        _ => 15,
+                    }
+                }
+                12 => {
+                    match key {
+                        "available_on" => 1,
+                        _ => 15,
+                    }
+                }
+                13 => {
+                    match key {
+                        "exchange_rate" => 5,
+                        _ => 15,
+                    }
+                }
+                18 => {
+                    match key {
+                        "reporting_category" => 11,
+                        _ => 15,
+                    }
+                }
+                _ => 15,
+            }
+        }
         let mut amount = None;
         let mut available_on = None;
         let mut created = None;
@@ -77,78 +165,25 @@ impl stripe_core::Decode for BalanceTransaction {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "fee" => decoder.required_into(&mut fee)?,
-                        "net" => decoder.required_into(&mut net)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "balance_transaction")?
-                        }
-                        "source" => decoder.optional_into(&mut source)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "fee_details" => decoder.required_into(&mut fee_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "available_on" => decoder.required_into(&mut available_on)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "exchange_rate" => decoder.optional_into(&mut exchange_rate)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "reporting_category" => {
-                            decoder.required_into(&mut reporting_category)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut available_on)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.optional_into(&mut description)?,
+                5 => decoder.optional_into(&mut exchange_rate)?,
+                6 => decoder.required_into(&mut fee)?,
+                7 => decoder.required_into(&mut fee_details)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.required_into(&mut net)?,
+                10 => decoder.object_name_into(&mut object, "balance_transaction")?,
+                11 => decoder.required_into(&mut reporting_category)?,
+                12 => decoder.optional_into(&mut source)?,
+                13 => decoder.required_into(&mut status)?,
+                14 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -243,6 +278,26 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("destination"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                "destination" => 2,
+                "id" => 3,
+                "livemode" => 4,
+                "object" => 5,
+                _ => 6,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut destination = None;
@@ -250,15 +305,16 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
         let mut livemode = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "destination" => decoder.required_into(&mut destination)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.required_into(&mut destination)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => {
                     decoder.object_name_into(&mut object, "connect_collection_transfer")?
                 }
                 _ => decoder.extra_field(&mut extra)?,
@@ -319,20 +375,39 @@ impl stripe_core::Decode for Fee {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "application" => 1,
+                "currency" => 2,
+                "description" => 3,
+                "type" => 4,
+                _ => 5,
+            }
+        }
         let mut amount = None;
         let mut application = None;
         let mut currency = None;
         let mut description = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "application" => decoder.optional_into(&mut application)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "description" => decoder.optional_into(&mut description)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut application)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.optional_into(&mut description)?,
+                4 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -393,20 +468,39 @@ impl stripe_core::Decode for PlatformTaxFee {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("source_transaction"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account" => 0,
+                "id" => 1,
+                "object" => 2,
+                "source_transaction" => 3,
+                "type" => 4,
+                _ => 5,
+            }
+        }
         let mut account = None;
         let mut id = None;
         let mut object: Option<()> = None;
         let mut source_transaction = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account" => decoder.required_into(&mut account)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "platform_tax_fee")?,
-                "source_transaction" => decoder.required_into(&mut source_transaction)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.required_into(&mut account)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.object_name_into(&mut object, "platform_tax_fee")?,
+                3 => decoder.required_into(&mut source_transaction)?,
+                4 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -471,20 +565,39 @@ impl stripe_core::Decode for ReserveTransaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                "description" => 2,
+                "id" => 3,
+                "object" => 4,
+                _ => 5,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut description = None;
         let mut id = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "description" => decoder.optional_into(&mut description)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "reserve_transaction")?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.optional_into(&mut description)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.object_name_into(&mut object, "reserve_transaction")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -544,24 +657,39 @@ impl stripe_core::Decode for TaxDeductedAtSource {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("period_end"),
+            stripe_core::decode::Key::new("period_start"),
+            stripe_core::decode::Key::new("tax_deduction_account_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "object" => 1,
+                "period_end" => 2,
+                "period_start" => 3,
+                "tax_deduction_account_number" => 4,
+                _ => 5,
+            }
+        }
         let mut id = None;
         let mut object: Option<()> = None;
         let mut period_end = None;
         let mut period_start = None;
         let mut tax_deduction_account_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "tax_deducted_at_source")?
-                }
-                "period_end" => decoder.required_into(&mut period_end)?,
-                "period_start" => decoder.required_into(&mut period_start)?,
-                "tax_deduction_account_number" => {
-                    decoder.required_into(&mut tax_deduction_account_number)?
-                }
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.object_name_into(&mut object, "tax_deducted_at_source")?,
+                2 => decoder.required_into(&mut period_end)?,
+                3 => decoder.required_into(&mut period_start)?,
+                4 => decoder.required_into(&mut tax_deduction_account_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

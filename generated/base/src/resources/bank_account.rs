@@ -83,6 +83,112 @@ impl stripe_core::Decode for BankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("account_holder_name"),
+            stripe_core::decode::Key::new("account_holder_type"),
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("available_payout_methods"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("default_for_currency"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("future_requirements"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("requirements"),
+            stripe_core::decode::Key::new("routing_number"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 20] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 12,
+                        _ => 19,
+                    }
+                }
+                5 => {
+                    match key {
+                        "last4" => 13,
+                        _ => 19,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 15,
+                        "status" => 18,
+                        _ => 19,
+                    }
+                }
+                7 => {
+                    match key {
+                        "account" => 0,
+                        "country" => 6,
+                        _ => 19,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 7,
+                        "customer" => 8,
+                        "metadata" => 14,
+                        _ => 19,
+                    }
+                }
+                9 => {
+                    match key {
+                        "bank_name" => 5,
+                        _ => 19,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 10,
+                        _ => 19,
+                    }
+                }
+                12 => {
+                    match key {
+                        "account_type" => 3,
+                        "requirements" => 16,
+                        _ => 19,
+                    }
+                }
+                14 => {
+                    match key {
+                        "routing_number" => 17,
+                        _ => 19,
+                    }
+                }
+                19 => {
+                    match key {
+                        "account_holder_name" => 1,
+                        "account_holder_type" => 2,
+                        "future_requirements" => 11,
+                        _ => 19,
+                    }
+                }
+                20 => {
+                    match key {
+                        "default_for_currency" => 9,
+                        _ => 19,
+                    }
+                }
+                24 => {
+                    match key {
+                        "available_payout_methods" => 4,
+                        _ => 19,
+                    }
+                }
+                _ => 19,
+            }
+        }
         let mut account = None;
         let mut account_holder_name = None;
         let mut account_holder_type = None;
@@ -103,100 +209,29 @@ impl stripe_core::Decode for BankAccount {
         let mut routing_number = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "last4" => decoder.required_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "bank_account")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "account" => decoder.optional_into(&mut account)?,
-                        "country" => decoder.required_into(&mut country)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "bank_name" => decoder.optional_into(&mut bank_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "account_type" => decoder.optional_into(&mut account_type)?,
-                        "requirements" => decoder.optional_into(&mut requirements)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "routing_number" => decoder.optional_into(&mut routing_number)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "account_holder_name" => {
-                            decoder.optional_into(&mut account_holder_name)?
-                        }
-                        "account_holder_type" => {
-                            decoder.optional_into(&mut account_holder_type)?
-                        }
-                        "future_requirements" => {
-                            decoder.optional_into(&mut future_requirements)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "default_for_currency" => {
-                            decoder.optional_into(&mut default_for_currency)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                24 => {
-                    match key {
-                        "available_payout_methods" => {
-                            decoder.optional_into(&mut available_payout_methods)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account)?,
+                1 => decoder.optional_into(&mut account_holder_name)?,
+                2 => decoder.optional_into(&mut account_holder_type)?,
+                3 => decoder.optional_into(&mut account_type)?,
+                4 => decoder.optional_into(&mut available_payout_methods)?,
+                5 => decoder.optional_into(&mut bank_name)?,
+                6 => decoder.required_into(&mut country)?,
+                7 => decoder.required_into(&mut currency)?,
+                8 => decoder.optional_into(&mut customer)?,
+                9 => decoder.optional_into(&mut default_for_currency)?,
+                10 => decoder.optional_into(&mut fingerprint)?,
+                11 => decoder.optional_into(&mut future_requirements)?,
+                12 => decoder.required_into(&mut id)?,
+                13 => decoder.required_into(&mut last4)?,
+                14 => decoder.optional_into(&mut metadata)?,
+                15 => decoder.object_name_into(&mut object, "bank_account")?,
+                16 => decoder.optional_into(&mut requirements)?,
+                17 => decoder.optional_into(&mut routing_number)?,
+                18 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -263,20 +298,35 @@ impl stripe_core::Decode for ExternalAccountRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("currently_due"),
+            stripe_core::decode::Key::new("errors"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("pending_verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "currently_due" => 0,
+                "errors" => 1,
+                "past_due" => 2,
+                "pending_verification" => 3,
+                _ => 4,
+            }
+        }
         let mut currently_due = None;
         let mut errors = None;
         let mut past_due = None;
         let mut pending_verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "currently_due" => decoder.optional_into(&mut currently_due)?,
-                "errors" => decoder.optional_into(&mut errors)?,
-                "past_due" => decoder.optional_into(&mut past_due)?,
-                "pending_verification" => {
-                    decoder.optional_into(&mut pending_verification)?
-                }
+                0 => decoder.optional_into(&mut currently_due)?,
+                1 => decoder.optional_into(&mut errors)?,
+                2 => decoder.optional_into(&mut past_due)?,
+                3 => decoder.optional_into(&mut pending_verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -31,6 +31,30 @@ impl stripe_core::Decode for AccountCapabilityFutureRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alternatives"),
+            stripe_core::decode::Key::new("current_deadline"),
+            stripe_core::decode::Key::new("currently_due"),
+            stripe_core::decode::Key::new("disabled_reason"),
+            stripe_core::decode::Key::new("errors"),
+            stripe_core::decode::Key::new("eventually_due"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("pending_verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "alternatives" => 0,
+                "current_deadline" => 1,
+                "currently_due" => 2,
+                "disabled_reason" => 3,
+                "errors" => 4,
+                "eventually_due" => 5,
+                "past_due" => 6,
+                "pending_verification" => 7,
+                _ => 8,
+            }
+        }
         let mut alternatives = None;
         let mut current_deadline = None;
         let mut currently_due = None;
@@ -40,19 +64,18 @@ impl stripe_core::Decode for AccountCapabilityFutureRequirements {
         let mut past_due = None;
         let mut pending_verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "alternatives" => decoder.optional_into(&mut alternatives)?,
-                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
-                "currently_due" => decoder.required_into(&mut currently_due)?,
-                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
-                "errors" => decoder.required_into(&mut errors)?,
-                "eventually_due" => decoder.required_into(&mut eventually_due)?,
-                "past_due" => decoder.required_into(&mut past_due)?,
-                "pending_verification" => {
-                    decoder.required_into(&mut pending_verification)?
-                }
+                0 => decoder.optional_into(&mut alternatives)?,
+                1 => decoder.optional_into(&mut current_deadline)?,
+                2 => decoder.required_into(&mut currently_due)?,
+                3 => decoder.optional_into(&mut disabled_reason)?,
+                4 => decoder.required_into(&mut errors)?,
+                5 => decoder.required_into(&mut eventually_due)?,
+                6 => decoder.required_into(&mut past_due)?,
+                7 => decoder.required_into(&mut pending_verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -133,6 +156,30 @@ impl stripe_core::Decode for AccountCapabilityRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alternatives"),
+            stripe_core::decode::Key::new("current_deadline"),
+            stripe_core::decode::Key::new("currently_due"),
+            stripe_core::decode::Key::new("disabled_reason"),
+            stripe_core::decode::Key::new("errors"),
+            stripe_core::decode::Key::new("eventually_due"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("pending_verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "alternatives" => 0,
+                "current_deadline" => 1,
+                "currently_due" => 2,
+                "disabled_reason" => 3,
+                "errors" => 4,
+                "eventually_due" => 5,
+                "past_due" => 6,
+                "pending_verification" => 7,
+                _ => 8,
+            }
+        }
         let mut alternatives = None;
         let mut current_deadline = None;
         let mut currently_due = None;
@@ -142,19 +189,18 @@ impl stripe_core::Decode for AccountCapabilityRequirements {
         let mut past_due = None;
         let mut pending_verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "alternatives" => decoder.optional_into(&mut alternatives)?,
-                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
-                "currently_due" => decoder.required_into(&mut currently_due)?,
-                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
-                "errors" => decoder.required_into(&mut errors)?,
-                "eventually_due" => decoder.required_into(&mut eventually_due)?,
-                "past_due" => decoder.required_into(&mut past_due)?,
-                "pending_verification" => {
-                    decoder.required_into(&mut pending_verification)?
-                }
+                0 => decoder.optional_into(&mut alternatives)?,
+                1 => decoder.optional_into(&mut current_deadline)?,
+                2 => decoder.required_into(&mut currently_due)?,
+                3 => decoder.optional_into(&mut disabled_reason)?,
+                4 => decoder.required_into(&mut errors)?,
+                5 => decoder.required_into(&mut eventually_due)?,
+                6 => decoder.required_into(&mut past_due)?,
+                7 => decoder.required_into(&mut pending_verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -241,6 +287,30 @@ impl stripe_core::Decode for Capability {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("future_requirements"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("requested"),
+            stripe_core::decode::Key::new("requested_at"),
+            stripe_core::decode::Key::new("requirements"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account" => 0,
+                "future_requirements" => 1,
+                "id" => 2,
+                "object" => 3,
+                "requested" => 4,
+                "requested_at" => 5,
+                "requirements" => 6,
+                "status" => 7,
+                _ => 8,
+            }
+        }
         let mut account = None;
         let mut future_requirements = None;
         let mut id = None;
@@ -250,17 +320,18 @@ impl stripe_core::Decode for Capability {
         let mut requirements = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account" => decoder.required_into(&mut account)?,
-                "future_requirements" => decoder.optional_into(&mut future_requirements)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "capability")?,
-                "requested" => decoder.required_into(&mut requested)?,
-                "requested_at" => decoder.optional_into(&mut requested_at)?,
-                "requirements" => decoder.optional_into(&mut requirements)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.required_into(&mut account)?,
+                1 => decoder.optional_into(&mut future_requirements)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.object_name_into(&mut object, "capability")?,
+                4 => decoder.required_into(&mut requested)?,
+                5 => decoder.optional_into(&mut requested_at)?,
+                6 => decoder.optional_into(&mut requirements)?,
+                7 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -107,6 +107,145 @@ impl stripe_core::Decode for Card {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("address_city"),
+            stripe_core::decode::Key::new("address_country"),
+            stripe_core::decode::Key::new("address_line1"),
+            stripe_core::decode::Key::new("address_line1_check"),
+            stripe_core::decode::Key::new("address_line2"),
+            stripe_core::decode::Key::new("address_state"),
+            stripe_core::decode::Key::new("address_zip"),
+            stripe_core::decode::Key::new("address_zip_check"),
+            stripe_core::decode::Key::new("available_payout_methods"),
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("cvc_check"),
+            stripe_core::decode::Key::new("default_for_currency"),
+            stripe_core::decode::Key::new("dynamic_last4"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("tokenization_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 29] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 21,
+                        _ => 28,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 24,
+                        _ => 28,
+                    }
+                }
+                5 => {
+                    match key {
+                        "brand" => 10,
+                        "last4" => 22,
+                        _ => 28,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 25,
+                        "status" => 26,
+                        _ => 28,
+                    }
+                }
+                7 => {
+                    match key {
+                        "account" => 0,
+                        "country" => 11,
+                        "funding" => 20,
+                        _ => 28,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 12,
+                        "customer" => 13,
+                        "exp_year" => 18,
+                        "metadata" => 23,
+                        _ => 28,
+                    }
+                }
+                9 => {
+                    match key {
+                        "cvc_check" => 14,
+                        "exp_month" => 17,
+                        _ => 28,
+                    }
+                }
+                11 => {
+                    match key {
+                        "address_zip" => 7,
+                        "fingerprint" => 19,
+                        _ => 28,
+                    }
+                }
+                12 => {
+                    match key {
+                        "address_city" => 1,
+                        _ => 28,
+                    }
+                }
+                13 => {
+                    match key {
+                        "address_line1" => 3,
+                        "address_line2" => 5,
+                        "address_state" => 6,
+                        "dynamic_last4" => 16,
+                        _ => 28,
+                    }
+                }
+                15 => {
+                    match key {
+                        "address_country" => 2,
+                        _ => 28,
+                    }
+                }
+                17 => {
+                    match key {
+                        "address_zip_check" => 8,
+                        _ => 28,
+                    }
+                }
+                19 => {
+                    match key {
+                        "address_line1_check" => 4,
+                        "tokenization_method" => 27,
+                        _ => 28,
+                    }
+                }
+                20 => {
+                    match key {
+                        "default_for_currency" => 15,
+                        _ => 28,
+                    }
+                }
+                24 => {
+                    match key {
+                        "available_payout_methods" => 9,
+                        _ => 28,
+                    }
+                }
+                _ => 28,
+            }
+        }
         let mut account = None;
         let mut address_city = None;
         let mut address_country = None;
@@ -136,122 +275,38 @@ impl stripe_core::Decode for Card {
         let mut status = None;
         let mut tokenization_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "brand" => decoder.required_into(&mut brand)?,
-                        "last4" => decoder.required_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "card")?,
-                        "status" => decoder.optional_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "account" => decoder.optional_into(&mut account)?,
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.required_into(&mut funding)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.optional_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "cvc_check" => decoder.optional_into(&mut cvc_check)?,
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "address_zip" => decoder.optional_into(&mut address_zip)?,
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "address_city" => decoder.optional_into(&mut address_city)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "address_line1" => decoder.optional_into(&mut address_line1)?,
-                        "address_line2" => decoder.optional_into(&mut address_line2)?,
-                        "address_state" => decoder.optional_into(&mut address_state)?,
-                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "address_country" => decoder.optional_into(&mut address_country)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "address_zip_check" => {
-                            decoder.optional_into(&mut address_zip_check)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "address_line1_check" => {
-                            decoder.optional_into(&mut address_line1_check)?
-                        }
-                        "tokenization_method" => {
-                            decoder.optional_into(&mut tokenization_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "default_for_currency" => {
-                            decoder.optional_into(&mut default_for_currency)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                24 => {
-                    match key {
-                        "available_payout_methods" => {
-                            decoder.optional_into(&mut available_payout_methods)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account)?,
+                1 => decoder.optional_into(&mut address_city)?,
+                2 => decoder.optional_into(&mut address_country)?,
+                3 => decoder.optional_into(&mut address_line1)?,
+                4 => decoder.optional_into(&mut address_line1_check)?,
+                5 => decoder.optional_into(&mut address_line2)?,
+                6 => decoder.optional_into(&mut address_state)?,
+                7 => decoder.optional_into(&mut address_zip)?,
+                8 => decoder.optional_into(&mut address_zip_check)?,
+                9 => decoder.optional_into(&mut available_payout_methods)?,
+                10 => decoder.required_into(&mut brand)?,
+                11 => decoder.optional_into(&mut country)?,
+                12 => decoder.optional_into(&mut currency)?,
+                13 => decoder.optional_into(&mut customer)?,
+                14 => decoder.optional_into(&mut cvc_check)?,
+                15 => decoder.optional_into(&mut default_for_currency)?,
+                16 => decoder.optional_into(&mut dynamic_last4)?,
+                17 => decoder.required_into(&mut exp_month)?,
+                18 => decoder.required_into(&mut exp_year)?,
+                19 => decoder.optional_into(&mut fingerprint)?,
+                20 => decoder.required_into(&mut funding)?,
+                21 => decoder.required_into(&mut id)?,
+                22 => decoder.required_into(&mut last4)?,
+                23 => decoder.optional_into(&mut metadata)?,
+                24 => decoder.optional_into(&mut name)?,
+                25 => decoder.object_name_into(&mut object, "card")?,
+                26 => decoder.optional_into(&mut status)?,
+                27 => decoder.optional_into(&mut tokenization_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -27,20 +27,39 @@ impl stripe_core::Decode for CashBalance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("settings"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available" => 0,
+                "customer" => 1,
+                "livemode" => 2,
+                "object" => 3,
+                "settings" => 4,
+                _ => 5,
+            }
+        }
         let mut available = None;
         let mut customer = None;
         let mut livemode = None;
         let mut object: Option<()> = None;
         let mut settings = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available" => decoder.optional_into(&mut available)?,
-                "customer" => decoder.required_into(&mut customer)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "cash_balance")?,
-                "settings" => decoder.required_into(&mut settings)?,
+                0 => decoder.optional_into(&mut available)?,
+                1 => decoder.required_into(&mut customer)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => decoder.object_name_into(&mut object, "cash_balance")?,
+                4 => decoder.required_into(&mut settings)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -83,16 +102,27 @@ impl stripe_core::Decode for CustomerBalanceCustomerBalanceSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reconciliation_mode"),
+            stripe_core::decode::Key::new("using_merchant_default"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reconciliation_mode" => 0,
+                "using_merchant_default" => 1,
+                _ => 2,
+            }
+        }
         let mut reconciliation_mode = None;
         let mut using_merchant_default = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reconciliation_mode" => decoder.required_into(&mut reconciliation_mode)?,
-                "using_merchant_default" => {
-                    decoder.required_into(&mut using_merchant_default)?
-                }
+                0 => decoder.required_into(&mut reconciliation_mode)?,
+                1 => decoder.required_into(&mut using_merchant_default)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -148,6 +148,179 @@ impl stripe_core::Decode for Charge {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_captured"),
+            stripe_core::decode::Key::new("amount_refunded"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("application_fee"),
+            stripe_core::decode::Key::new("application_fee_amount"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("billing_details"),
+            stripe_core::decode::Key::new("calculated_statement_descriptor"),
+            stripe_core::decode::Key::new("captured"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("disputed"),
+            stripe_core::decode::Key::new("failure_balance_transaction"),
+            stripe_core::decode::Key::new("failure_code"),
+            stripe_core::decode::Key::new("failure_message"),
+            stripe_core::decode::Key::new("fraud_details"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("outcome"),
+            stripe_core::decode::Key::new("paid"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("payment_method"),
+            stripe_core::decode::Key::new("payment_method_details"),
+            stripe_core::decode::Key::new("radar_options"),
+            stripe_core::decode::Key::new("receipt_email"),
+            stripe_core::decode::Key::new("receipt_number"),
+            stripe_core::decode::Key::new("receipt_url"),
+            stripe_core::decode::Key::new("refunded"),
+            stripe_core::decode::Key::new("refunds"),
+            stripe_core::decode::Key::new("review"),
+            stripe_core::decode::Key::new("shipping"),
+            stripe_core::decode::Key::new("source_transfer"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("statement_descriptor_suffix"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transfer"),
+            stripe_core::decode::Key::new("transfer_data"),
+            stripe_core::decode::Key::new("transfer_group"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 46] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 19,
+                        _ => 45,
+                    }
+                }
+                4 => {
+                    match key {
+                        "paid" => 26,
+                        _ => 45,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 23,
+                        "review" => 36,
+                        "status" => 41,
+                        _ => 45,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 10,
+                        "invoice" => 20,
+                        "outcome" => 25,
+                        "refunds" => 35,
+                        _ => 45,
+                    }
+                }
+                8 => {
+                    match key {
+                        "captured" => 9,
+                        "currency" => 11,
+                        "customer" => 12,
+                        "disputed" => 14,
+                        "livemode" => 21,
+                        "metadata" => 22,
+                        "refunded" => 34,
+                        "shipping" => 37,
+                        "transfer" => 42,
+                        _ => 45,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 3,
+                        "description" => 13,
+                        "receipt_url" => 33,
+                        _ => 45,
+                    }
+                }
+                12 => {
+                    match key {
+                        "failure_code" => 16,
+                        "on_behalf_of" => 24,
+                        _ => 45,
+                    }
+                }
+                13 => {
+                    match key {
+                        "fraud_details" => 18,
+                        "radar_options" => 30,
+                        "receipt_email" => 31,
+                        "transfer_data" => 43,
+                        _ => 45,
+                    }
+                }
+                14 => {
+                    match key {
+                        "payment_intent" => 27,
+                        "payment_method" => 28,
+                        "receipt_number" => 32,
+                        "transfer_group" => 44,
+                        _ => 45,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_captured" => 1,
+                        "amount_refunded" => 2,
+                        "application_fee" => 4,
+                        "billing_details" => 7,
+                        "failure_message" => 17,
+                        "source_transfer" => 38,
+                        _ => 45,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 6,
+                        _ => 45,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 39,
+                        _ => 45,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_fee_amount" => 5,
+                        "payment_method_details" => 29,
+                        _ => 45,
+                    }
+                }
+                27 => {
+                    match key {
+                        "failure_balance_transaction" => 15,
+                        "statement_descriptor_suffix" => 40,
+                        _ => 45,
+                    }
+                }
+                31 => {
+                    match key {
+                        "calculated_statement_descriptor" => 8,
+                        _ => 45,
+                    }
+                }
+                _ => 45,
+            }
+        }
         let mut amount = None;
         let mut amount_captured = None;
         let mut amount_refunded = None;
@@ -194,143 +367,55 @@ impl stripe_core::Decode for Charge {
         let mut transfer_data = None;
         let mut transfer_group = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "paid" => decoder.required_into(&mut paid)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "charge")?,
-                        "review" => decoder.optional_into(&mut review)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "invoice" => decoder.optional_into(&mut invoice)?,
-                        "outcome" => decoder.optional_into(&mut outcome)?,
-                        "refunds" => decoder.optional_into(&mut refunds)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "captured" => decoder.required_into(&mut captured)?,
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "disputed" => decoder.required_into(&mut disputed)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "refunded" => decoder.required_into(&mut refunded)?,
-                        "shipping" => decoder.optional_into(&mut shipping)?,
-                        "transfer" => decoder.optional_into(&mut transfer)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        "receipt_url" => decoder.optional_into(&mut receipt_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "failure_code" => decoder.optional_into(&mut failure_code)?,
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "fraud_details" => decoder.optional_into(&mut fraud_details)?,
-                        "radar_options" => decoder.optional_into(&mut radar_options)?,
-                        "receipt_email" => decoder.optional_into(&mut receipt_email)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                        "payment_method" => decoder.optional_into(&mut payment_method)?,
-                        "receipt_number" => decoder.optional_into(&mut receipt_number)?,
-                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_captured" => decoder.required_into(&mut amount_captured)?,
-                        "amount_refunded" => decoder.required_into(&mut amount_refunded)?,
-                        "application_fee" => decoder.optional_into(&mut application_fee)?,
-                        "billing_details" => decoder.required_into(&mut billing_details)?,
-                        "failure_message" => decoder.optional_into(&mut failure_message)?,
-                        "source_transfer" => decoder.optional_into(&mut source_transfer)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.optional_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_fee_amount" => {
-                            decoder.optional_into(&mut application_fee_amount)?
-                        }
-                        "payment_method_details" => {
-                            decoder.optional_into(&mut payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "failure_balance_transaction" => {
-                            decoder.optional_into(&mut failure_balance_transaction)?
-                        }
-                        "statement_descriptor_suffix" => {
-                            decoder.optional_into(&mut statement_descriptor_suffix)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                31 => {
-                    match key {
-                        "calculated_statement_descriptor" => {
-                            decoder.optional_into(&mut calculated_statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_captured)?,
+                2 => decoder.required_into(&mut amount_refunded)?,
+                3 => decoder.optional_into(&mut application)?,
+                4 => decoder.optional_into(&mut application_fee)?,
+                5 => decoder.optional_into(&mut application_fee_amount)?,
+                6 => decoder.optional_into(&mut balance_transaction)?,
+                7 => decoder.required_into(&mut billing_details)?,
+                8 => decoder.optional_into(&mut calculated_statement_descriptor)?,
+                9 => decoder.required_into(&mut captured)?,
+                10 => decoder.required_into(&mut created)?,
+                11 => decoder.required_into(&mut currency)?,
+                12 => decoder.optional_into(&mut customer)?,
+                13 => decoder.optional_into(&mut description)?,
+                14 => decoder.required_into(&mut disputed)?,
+                15 => decoder.optional_into(&mut failure_balance_transaction)?,
+                16 => decoder.optional_into(&mut failure_code)?,
+                17 => decoder.optional_into(&mut failure_message)?,
+                18 => decoder.optional_into(&mut fraud_details)?,
+                19 => decoder.required_into(&mut id)?,
+                20 => decoder.optional_into(&mut invoice)?,
+                21 => decoder.required_into(&mut livemode)?,
+                22 => decoder.required_into(&mut metadata)?,
+                23 => decoder.object_name_into(&mut object, "charge")?,
+                24 => decoder.optional_into(&mut on_behalf_of)?,
+                25 => decoder.optional_into(&mut outcome)?,
+                26 => decoder.required_into(&mut paid)?,
+                27 => decoder.optional_into(&mut payment_intent)?,
+                28 => decoder.optional_into(&mut payment_method)?,
+                29 => decoder.optional_into(&mut payment_method_details)?,
+                30 => decoder.optional_into(&mut radar_options)?,
+                31 => decoder.optional_into(&mut receipt_email)?,
+                32 => decoder.optional_into(&mut receipt_number)?,
+                33 => decoder.optional_into(&mut receipt_url)?,
+                34 => decoder.required_into(&mut refunded)?,
+                35 => decoder.optional_into(&mut refunds)?,
+                36 => decoder.optional_into(&mut review)?,
+                37 => decoder.optional_into(&mut shipping)?,
+                38 => decoder.optional_into(&mut source_transfer)?,
+                39 => decoder.optional_into(&mut statement_descriptor)?,
+                40 => decoder.optional_into(&mut statement_descriptor_suffix)?,
+                41 => decoder.required_into(&mut status)?,
+                42 => decoder.optional_into(&mut transfer)?,
+                43 => decoder.optional_into(&mut transfer_data)?,
+                44 => decoder.optional_into(&mut transfer_group)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -438,14 +523,27 @@ impl stripe_core::Decode for ChargeFraudDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("stripe_report"),
+            stripe_core::decode::Key::new("user_report"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "stripe_report" => 0,
+                "user_report" => 1,
+                _ => 2,
+            }
+        }
         let mut stripe_report = None;
         let mut user_report = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "stripe_report" => decoder.optional_into(&mut stripe_report)?,
-                "user_report" => decoder.optional_into(&mut user_report)?,
+                0 => decoder.optional_into(&mut stripe_report)?,
+                1 => decoder.optional_into(&mut user_report)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -499,6 +597,28 @@ impl stripe_core::Decode for ChargeOutcome {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("network_status"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("risk_level"),
+            stripe_core::decode::Key::new("risk_score"),
+            stripe_core::decode::Key::new("rule"),
+            stripe_core::decode::Key::new("seller_message"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "network_status" => 0,
+                "reason" => 1,
+                "risk_level" => 2,
+                "risk_score" => 3,
+                "rule" => 4,
+                "seller_message" => 5,
+                "type" => 6,
+                _ => 7,
+            }
+        }
         let mut network_status = None;
         let mut reason = None;
         let mut risk_level = None;
@@ -507,16 +627,17 @@ impl stripe_core::Decode for ChargeOutcome {
         let mut seller_message = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "network_status" => decoder.optional_into(&mut network_status)?,
-                "reason" => decoder.optional_into(&mut reason)?,
-                "risk_level" => decoder.optional_into(&mut risk_level)?,
-                "risk_score" => decoder.optional_into(&mut risk_score)?,
-                "rule" => decoder.optional_into(&mut rule)?,
-                "seller_message" => decoder.optional_into(&mut seller_message)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut network_status)?,
+                1 => decoder.optional_into(&mut reason)?,
+                2 => decoder.optional_into(&mut risk_level)?,
+                3 => decoder.optional_into(&mut risk_score)?,
+                4 => decoder.optional_into(&mut rule)?,
+                5 => decoder.optional_into(&mut seller_message)?,
+                6 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -560,14 +681,27 @@ impl stripe_core::Decode for ChargeTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("destination"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "destination" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut destination = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "destination" => decoder.required_into(&mut destination)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -610,16 +744,31 @@ impl stripe_core::Decode for PaymentFlowsPrivatePaymentMethodsAlipayDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("buyer_id"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("transaction_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "buyer_id" => 0,
+                "fingerprint" => 1,
+                "transaction_id" => 2,
+                _ => 3,
+            }
+        }
         let mut buyer_id = None;
         let mut fingerprint = None;
         let mut transaction_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "buyer_id" => decoder.optional_into(&mut buyer_id)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
+                0 => decoder.optional_into(&mut buyer_id)?,
+                1 => decoder.optional_into(&mut fingerprint)?,
+                2 => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -734,6 +883,162 @@ impl stripe_core::Decode for PaymentMethodDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ach_credit_transfer"),
+            stripe_core::decode::Key::new("ach_debit"),
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("affirm"),
+            stripe_core::decode::Key::new("afterpay_clearpay"),
+            stripe_core::decode::Key::new("alipay"),
+            stripe_core::decode::Key::new("au_becs_debit"),
+            stripe_core::decode::Key::new("bacs_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("blik"),
+            stripe_core::decode::Key::new("boleto"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("card_present"),
+            stripe_core::decode::Key::new("cashapp"),
+            stripe_core::decode::Key::new("customer_balance"),
+            stripe_core::decode::Key::new("eps"),
+            stripe_core::decode::Key::new("fpx"),
+            stripe_core::decode::Key::new("giropay"),
+            stripe_core::decode::Key::new("grabpay"),
+            stripe_core::decode::Key::new("ideal"),
+            stripe_core::decode::Key::new("interac_present"),
+            stripe_core::decode::Key::new("klarna"),
+            stripe_core::decode::Key::new("konbini"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("multibanco"),
+            stripe_core::decode::Key::new("oxxo"),
+            stripe_core::decode::Key::new("p24"),
+            stripe_core::decode::Key::new("paynow"),
+            stripe_core::decode::Key::new("paypal"),
+            stripe_core::decode::Key::new("pix"),
+            stripe_core::decode::Key::new("promptpay"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("sofort"),
+            stripe_core::decode::Key::new("stripe_account"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+            stripe_core::decode::Key::new("wechat"),
+            stripe_core::decode::Key::new("wechat_pay"),
+            stripe_core::decode::Key::new("zip"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 40] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "eps" => 15,
+                        "fpx" => 16,
+                        "p24" => 26,
+                        "pix" => 29,
+                        "zip" => 38,
+                        _ => 39,
+                    }
+                }
+                4 => {
+                    match key {
+                        "blik" => 9,
+                        "card" => 11,
+                        "link" => 23,
+                        "oxxo" => 25,
+                        "type" => 34,
+                        _ => 39,
+                    }
+                }
+                5 => {
+                    match key {
+                        "ideal" => 19,
+                        _ => 39,
+                    }
+                }
+                6 => {
+                    match key {
+                        "affirm" => 3,
+                        "alipay" => 5,
+                        "boleto" => 10,
+                        "klarna" => 21,
+                        "paynow" => 27,
+                        "paypal" => 28,
+                        "sofort" => 32,
+                        "wechat" => 36,
+                        _ => 39,
+                    }
+                }
+                7 => {
+                    match key {
+                        "cashapp" => 13,
+                        "giropay" => 17,
+                        "grabpay" => 18,
+                        "konbini" => 22,
+                        _ => 39,
+                    }
+                }
+                9 => {
+                    match key {
+                        "ach_debit" => 1,
+                        "promptpay" => 30,
+                        _ => 39,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 2,
+                        "bacs_debit" => 7,
+                        "bancontact" => 8,
+                        "multibanco" => 24,
+                        "sepa_debit" => 31,
+                        "wechat_pay" => 37,
+                        _ => 39,
+                    }
+                }
+                12 => {
+                    match key {
+                        "card_present" => 12,
+                        _ => 39,
+                    }
+                }
+                13 => {
+                    match key {
+                        "au_becs_debit" => 6,
+                        _ => 39,
+                    }
+                }
+                14 => {
+                    match key {
+                        "stripe_account" => 33,
+                        _ => 39,
+                    }
+                }
+                15 => {
+                    match key {
+                        "interac_present" => 20,
+                        "us_bank_account" => 35,
+                        _ => 39,
+                    }
+                }
+                16 => {
+                    match key {
+                        "customer_balance" => 14,
+                        _ => 39,
+                    }
+                }
+                17 => {
+                    match key {
+                        "afterpay_clearpay" => 4,
+                        _ => 39,
+                    }
+                }
+                19 => {
+                    match key {
+                        "ach_credit_transfer" => 0,
+                        _ => 39,
+                    }
+                }
+                _ => 39,
+            }
+        }
         let mut ach_credit_transfer = None;
         let mut ach_debit = None;
         let mut acss_debit = None;
@@ -774,124 +1079,49 @@ impl stripe_core::Decode for PaymentMethodDetails {
         let mut wechat_pay = None;
         let mut zip = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "eps" => decoder.optional_into(&mut eps)?,
-                        "fpx" => decoder.optional_into(&mut fpx)?,
-                        "p24" => decoder.optional_into(&mut p24)?,
-                        "pix" => decoder.optional_into(&mut pix)?,
-                        "zip" => decoder.optional_into(&mut zip)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "blik" => decoder.optional_into(&mut blik)?,
-                        "card" => decoder.optional_into(&mut card)?,
-                        "link" => decoder.optional_into(&mut link)?,
-                        "oxxo" => decoder.optional_into(&mut oxxo)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "ideal" => decoder.optional_into(&mut ideal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "affirm" => decoder.optional_into(&mut affirm)?,
-                        "alipay" => decoder.optional_into(&mut alipay)?,
-                        "boleto" => decoder.optional_into(&mut boleto)?,
-                        "klarna" => decoder.optional_into(&mut klarna)?,
-                        "paynow" => decoder.optional_into(&mut paynow)?,
-                        "paypal" => decoder.optional_into(&mut paypal)?,
-                        "sofort" => decoder.optional_into(&mut sofort)?,
-                        "wechat" => decoder.optional_into(&mut wechat)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "cashapp" => decoder.optional_into(&mut cashapp)?,
-                        "giropay" => decoder.optional_into(&mut giropay)?,
-                        "grabpay" => decoder.optional_into(&mut grabpay)?,
-                        "konbini" => decoder.optional_into(&mut konbini)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "ach_debit" => decoder.optional_into(&mut ach_debit)?,
-                        "promptpay" => decoder.optional_into(&mut promptpay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
-                        "bancontact" => decoder.optional_into(&mut bancontact)?,
-                        "multibanco" => decoder.optional_into(&mut multibanco)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        "wechat_pay" => decoder.optional_into(&mut wechat_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "card_present" => decoder.optional_into(&mut card_present)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "stripe_account" => decoder.optional_into(&mut stripe_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "interac_present" => decoder.optional_into(&mut interac_present)?,
-                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "customer_balance" => {
-                            decoder.optional_into(&mut customer_balance)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "afterpay_clearpay" => {
-                            decoder.optional_into(&mut afterpay_clearpay)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "ach_credit_transfer" => {
-                            decoder.optional_into(&mut ach_credit_transfer)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut ach_credit_transfer)?,
+                1 => decoder.optional_into(&mut ach_debit)?,
+                2 => decoder.optional_into(&mut acss_debit)?,
+                3 => decoder.optional_into(&mut affirm)?,
+                4 => decoder.optional_into(&mut afterpay_clearpay)?,
+                5 => decoder.optional_into(&mut alipay)?,
+                6 => decoder.optional_into(&mut au_becs_debit)?,
+                7 => decoder.optional_into(&mut bacs_debit)?,
+                8 => decoder.optional_into(&mut bancontact)?,
+                9 => decoder.optional_into(&mut blik)?,
+                10 => decoder.optional_into(&mut boleto)?,
+                11 => decoder.optional_into(&mut card)?,
+                12 => decoder.optional_into(&mut card_present)?,
+                13 => decoder.optional_into(&mut cashapp)?,
+                14 => decoder.optional_into(&mut customer_balance)?,
+                15 => decoder.optional_into(&mut eps)?,
+                16 => decoder.optional_into(&mut fpx)?,
+                17 => decoder.optional_into(&mut giropay)?,
+                18 => decoder.optional_into(&mut grabpay)?,
+                19 => decoder.optional_into(&mut ideal)?,
+                20 => decoder.optional_into(&mut interac_present)?,
+                21 => decoder.optional_into(&mut klarna)?,
+                22 => decoder.optional_into(&mut konbini)?,
+                23 => decoder.optional_into(&mut link)?,
+                24 => decoder.optional_into(&mut multibanco)?,
+                25 => decoder.optional_into(&mut oxxo)?,
+                26 => decoder.optional_into(&mut p24)?,
+                27 => decoder.optional_into(&mut paynow)?,
+                28 => decoder.optional_into(&mut paypal)?,
+                29 => decoder.optional_into(&mut pix)?,
+                30 => decoder.optional_into(&mut promptpay)?,
+                31 => decoder.optional_into(&mut sepa_debit)?,
+                32 => decoder.optional_into(&mut sofort)?,
+                33 => decoder.optional_into(&mut stripe_account)?,
+                34 => decoder.required_into(&mut type_)?,
+                35 => decoder.optional_into(&mut us_bank_account)?,
+                36 => decoder.optional_into(&mut wechat)?,
+                37 => decoder.optional_into(&mut wechat_pay)?,
+                38 => decoder.optional_into(&mut zip)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -974,18 +1204,35 @@ impl stripe_core::Decode for PaymentMethodDetailsAchCreditTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_number"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("routing_number"),
+            stripe_core::decode::Key::new("swift_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_number" => 0,
+                "bank_name" => 1,
+                "routing_number" => 2,
+                "swift_code" => 3,
+                _ => 4,
+            }
+        }
         let mut account_number = None;
         let mut bank_name = None;
         let mut routing_number = None;
         let mut swift_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_number" => decoder.optional_into(&mut account_number)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
-                "swift_code" => decoder.optional_into(&mut swift_code)?,
+                0 => decoder.optional_into(&mut account_number)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut routing_number)?,
+                3 => decoder.optional_into(&mut swift_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1038,6 +1285,26 @@ impl stripe_core::Decode for PaymentMethodDetailsAchDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_type"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_type" => 0,
+                "bank_name" => 1,
+                "country" => 2,
+                "fingerprint" => 3,
+                "last4" => 4,
+                "routing_number" => 5,
+                _ => 6,
+            }
+        }
         let mut account_holder_type = None;
         let mut bank_name = None;
         let mut country = None;
@@ -1045,15 +1312,16 @@ impl stripe_core::Decode for PaymentMethodDetailsAchDebit {
         let mut last4 = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                0 => decoder.optional_into(&mut account_holder_type)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut last4)?,
+                5 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1108,6 +1376,26 @@ impl stripe_core::Decode for PaymentMethodDetailsAcssDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("institution_number"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("mandate"),
+            stripe_core::decode::Key::new("transit_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_name" => 0,
+                "fingerprint" => 1,
+                "institution_number" => 2,
+                "last4" => 3,
+                "mandate" => 4,
+                "transit_number" => 5,
+                _ => 6,
+            }
+        }
         let mut bank_name = None;
         let mut fingerprint = None;
         let mut institution_number = None;
@@ -1115,15 +1403,16 @@ impl stripe_core::Decode for PaymentMethodDetailsAcssDebit {
         let mut mandate = None;
         let mut transit_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "institution_number" => decoder.optional_into(&mut institution_number)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "mandate" => decoder.optional_into(&mut mandate)?,
-                "transit_number" => decoder.optional_into(&mut transit_number)?,
+                0 => decoder.optional_into(&mut bank_name)?,
+                1 => decoder.optional_into(&mut fingerprint)?,
+                2 => decoder.optional_into(&mut institution_number)?,
+                3 => decoder.optional_into(&mut last4)?,
+                4 => decoder.optional_into(&mut mandate)?,
+                5 => decoder.optional_into(&mut transit_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1168,14 +1457,27 @@ impl stripe_core::Decode for PaymentMethodDetailsAfterpayClearpay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("order_id"),
+            stripe_core::decode::Key::new("reference"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "order_id" => 0,
+                "reference" => 1,
+                _ => 2,
+            }
+        }
         let mut order_id = None;
         let mut reference = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "order_id" => decoder.optional_into(&mut order_id)?,
-                "reference" => decoder.optional_into(&mut reference)?,
+                0 => decoder.optional_into(&mut order_id)?,
+                1 => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1216,18 +1518,35 @@ impl stripe_core::Decode for PaymentMethodDetailsAuBecsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bsb_number"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("mandate"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bsb_number" => 0,
+                "fingerprint" => 1,
+                "last4" => 2,
+                "mandate" => 3,
+                _ => 4,
+            }
+        }
         let mut bsb_number = None;
         let mut fingerprint = None;
         let mut last4 = None;
         let mut mandate = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bsb_number" => decoder.optional_into(&mut bsb_number)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "mandate" => decoder.optional_into(&mut mandate)?,
+                0 => decoder.optional_into(&mut bsb_number)?,
+                1 => decoder.optional_into(&mut fingerprint)?,
+                2 => decoder.optional_into(&mut last4)?,
+                3 => decoder.optional_into(&mut mandate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1274,18 +1593,35 @@ impl stripe_core::Decode for PaymentMethodDetailsBacsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("mandate"),
+            stripe_core::decode::Key::new("sort_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "fingerprint" => 0,
+                "last4" => 1,
+                "mandate" => 2,
+                "sort_code" => 3,
+                _ => 4,
+            }
+        }
         let mut fingerprint = None;
         let mut last4 = None;
         let mut mandate = None;
         let mut sort_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "mandate" => decoder.optional_into(&mut mandate)?,
-                "sort_code" => decoder.optional_into(&mut sort_code)?,
+                0 => decoder.optional_into(&mut fingerprint)?,
+                1 => decoder.optional_into(&mut last4)?,
+                2 => decoder.optional_into(&mut mandate)?,
+                3 => decoder.optional_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1346,6 +1682,30 @@ impl stripe_core::Decode for PaymentMethodDetailsBancontact {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("generated_sepa_debit"),
+            stripe_core::decode::Key::new("generated_sepa_debit_mandate"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "bic" => 2,
+                "generated_sepa_debit" => 3,
+                "generated_sepa_debit_mandate" => 4,
+                "iban_last4" => 5,
+                "preferred_language" => 6,
+                "verified_name" => 7,
+                _ => 8,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
@@ -1355,21 +1715,18 @@ impl stripe_core::Decode for PaymentMethodDetailsBancontact {
         let mut preferred_language = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "generated_sepa_debit" => {
-                    decoder.optional_into(&mut generated_sepa_debit)?
-                }
-                "generated_sepa_debit_mandate" => {
-                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
-                }
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut generated_sepa_debit)?,
+                4 => decoder.optional_into(&mut generated_sepa_debit_mandate)?,
+                5 => decoder.optional_into(&mut iban_last4)?,
+                6 => decoder.optional_into(&mut preferred_language)?,
+                7 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1412,12 +1769,23 @@ impl stripe_core::Decode for PaymentMethodDetailsBoleto {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("tax_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "tax_id" => 0,
+                _ => 1,
+            }
+        }
         let mut tax_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "tax_id" => decoder.required_into(&mut tax_id)?,
+                0 => decoder.required_into(&mut tax_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1491,6 +1859,87 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("checks"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("installments"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("mandate"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("network_token"),
+            stripe_core::decode::Key::new("three_d_secure"),
+            stripe_core::decode::Key::new("wallet"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 0,
+                        "last4" => 8,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "checks" => 1,
+                        "wallet" => 13,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 2,
+                        "funding" => 6,
+                        "mandate" => 9,
+                        "network" => 10,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 4,
+                        _ => 14,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 3,
+                        _ => 14,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 5,
+                        _ => 14,
+                    }
+                }
+                12 => {
+                    match key {
+                        "installments" => 7,
+                        _ => 14,
+                    }
+                }
+                13 => {
+                    match key {
+                        "network_token" => 11,
+                        _ => 14,
+                    }
+                }
+                14 => {
+                    match key {
+                        "three_d_secure" => 12,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut brand = None;
         let mut checks = None;
         let mut country = None;
@@ -1506,68 +1955,24 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
         let mut three_d_secure = None;
         let mut wallet = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "checks" => decoder.optional_into(&mut checks)?,
-                        "wallet" => decoder.optional_into(&mut wallet)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        "mandate" => decoder.optional_into(&mut mandate)?,
-                        "network" => decoder.optional_into(&mut network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "installments" => decoder.optional_into(&mut installments)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "network_token" => decoder.optional_into(&mut network_token)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut brand)?,
+                1 => decoder.optional_into(&mut checks)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.required_into(&mut exp_month)?,
+                4 => decoder.required_into(&mut exp_year)?,
+                5 => decoder.optional_into(&mut fingerprint)?,
+                6 => decoder.optional_into(&mut funding)?,
+                7 => decoder.optional_into(&mut installments)?,
+                8 => decoder.optional_into(&mut last4)?,
+                9 => decoder.optional_into(&mut mandate)?,
+                10 => decoder.optional_into(&mut network)?,
+                11 => decoder.optional_into(&mut network_token)?,
+                12 => decoder.optional_into(&mut three_d_secure)?,
+                13 => decoder.optional_into(&mut wallet)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1617,12 +2022,23 @@ impl stripe_core::Decode for PaymentMethodDetailsCardInstallments {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("plan"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "plan" => 0,
+                _ => 1,
+            }
+        }
         let mut plan = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "plan" => decoder.optional_into(&mut plan)?,
+                0 => decoder.optional_into(&mut plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1653,12 +2069,23 @@ impl stripe_core::Decode for PaymentMethodDetailsCardNetworkToken {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("used"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "used" => 0,
+                _ => 1,
+            }
+        }
         let mut used = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "used" => decoder.required_into(&mut used)?,
+                0 => decoder.required_into(&mut used)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1708,6 +2135,62 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amex_express_checkout"),
+            stripe_core::decode::Key::new("apple_pay"),
+            stripe_core::decode::Key::new("dynamic_last4"),
+            stripe_core::decode::Key::new("google_pay"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("masterpass"),
+            stripe_core::decode::Key::new("samsung_pay"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("visa_checkout"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "link" => 4,
+                        "type" => 7,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "apple_pay" => 1,
+                        _ => 9,
+                    }
+                }
+                10 => {
+                    match key {
+                        "google_pay" => 3,
+                        "masterpass" => 5,
+                        _ => 9,
+                    }
+                }
+                11 => {
+                    match key {
+                        "samsung_pay" => 6,
+                        _ => 9,
+                    }
+                }
+                13 => {
+                    match key {
+                        "dynamic_last4" => 2,
+                        "visa_checkout" => 8,
+                        _ => 9,
+                    }
+                }
+                21 => {
+                    match key {
+                        "amex_express_checkout" => 0,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut amex_express_checkout = None;
         let mut apple_pay = None;
         let mut dynamic_last4 = None;
@@ -1718,50 +2201,19 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
         let mut type_ = None;
         let mut visa_checkout = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "link" => decoder.optional_into(&mut link)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "apple_pay" => decoder.optional_into(&mut apple_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "google_pay" => decoder.optional_into(&mut google_pay)?,
-                        "masterpass" => decoder.optional_into(&mut masterpass)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "samsung_pay" => decoder.optional_into(&mut samsung_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
-                        "visa_checkout" => decoder.optional_into(&mut visa_checkout)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "amex_express_checkout" => {
-                            decoder.optional_into(&mut amex_express_checkout)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut amex_express_checkout)?,
+                1 => decoder.optional_into(&mut apple_pay)?,
+                2 => decoder.optional_into(&mut dynamic_last4)?,
+                3 => decoder.optional_into(&mut google_pay)?,
+                4 => decoder.optional_into(&mut link)?,
+                5 => decoder.optional_into(&mut masterpass)?,
+                6 => decoder.optional_into(&mut samsung_pay)?,
+                7 => decoder.required_into(&mut type_)?,
+                8 => decoder.optional_into(&mut visa_checkout)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1818,18 +2270,35 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWalletMasterpass {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("shipping_address"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_address" => 0,
+                "email" => 1,
+                "name" => 2,
+                "shipping_address" => 3,
+                _ => 4,
+            }
+        }
         let mut billing_address = None;
         let mut email = None;
         let mut name = None;
         let mut shipping_address = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_address" => decoder.optional_into(&mut billing_address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
+                0 => decoder.optional_into(&mut billing_address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1878,18 +2347,35 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWalletVisaCheckout {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("shipping_address"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_address" => 0,
+                "email" => 1,
+                "name" => 2,
+                "shipping_address" => 3,
+                _ => 4,
+            }
+        }
         let mut billing_address = None;
         let mut email = None;
         let mut name = None;
         let mut shipping_address = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_address" => decoder.optional_into(&mut billing_address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
+                0 => decoder.optional_into(&mut billing_address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1930,14 +2416,27 @@ impl stripe_core::Decode for PaymentMethodDetailsCashapp {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("buyer_id"),
+            stripe_core::decode::Key::new("cashtag"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "buyer_id" => 0,
+                "cashtag" => 1,
+                _ => 2,
+            }
+        }
         let mut buyer_id = None;
         let mut cashtag = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "buyer_id" => decoder.optional_into(&mut buyer_id)?,
-                "cashtag" => decoder.optional_into(&mut cashtag)?,
+                0 => decoder.optional_into(&mut buyer_id)?,
+                1 => decoder.optional_into(&mut cashtag)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1976,14 +2475,27 @@ impl stripe_core::Decode for PaymentMethodDetailsEps {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                "verified_name" => 1,
+                _ => 2,
+            }
+        }
         let mut bank = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank)?,
+                1 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2017,14 +2529,27 @@ impl stripe_core::Decode for PaymentMethodDetailsFpx {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+            stripe_core::decode::Key::new("transaction_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                "transaction_id" => 1,
+                _ => 2,
+            }
+        }
         let mut bank = None;
         let mut transaction_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.required_into(&mut bank)?,
-                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
+                0 => decoder.required_into(&mut bank)?,
+                1 => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2072,18 +2597,35 @@ impl stripe_core::Decode for PaymentMethodDetailsGiropay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "bic" => 2,
+                "verified_name" => 3,
+                _ => 4,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2121,12 +2663,23 @@ impl stripe_core::Decode for PaymentMethodDetailsGrabpay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("transaction_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "transaction_id" => 0,
+                _ => 1,
+            }
+        }
         let mut transaction_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
+                0 => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2174,6 +2727,26 @@ impl stripe_core::Decode for PaymentMethodDetailsIdeal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("generated_sepa_debit"),
+            stripe_core::decode::Key::new("generated_sepa_debit_mandate"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                "bic" => 1,
+                "generated_sepa_debit" => 2,
+                "generated_sepa_debit_mandate" => 3,
+                "iban_last4" => 4,
+                "verified_name" => 5,
+                _ => 6,
+            }
+        }
         let mut bank = None;
         let mut bic = None;
         let mut generated_sepa_debit = None;
@@ -2181,19 +2754,16 @@ impl stripe_core::Decode for PaymentMethodDetailsIdeal {
         let mut iban_last4 = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "generated_sepa_debit" => {
-                    decoder.optional_into(&mut generated_sepa_debit)?
-                }
-                "generated_sepa_debit_mandate" => {
-                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
-                }
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank)?,
+                1 => decoder.optional_into(&mut bic)?,
+                2 => decoder.optional_into(&mut generated_sepa_debit)?,
+                3 => decoder.optional_into(&mut generated_sepa_debit_mandate)?,
+                4 => decoder.optional_into(&mut iban_last4)?,
+                5 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2272,6 +2842,87 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("cardholder_name"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("emv_auth_data"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("generated_card"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("preferred_locales"),
+            stripe_core::decode::Key::new("read_method"),
+            stripe_core::decode::Key::new("receipt"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 0,
+                        "last4" => 9,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 2,
+                        "funding" => 7,
+                        "network" => 10,
+                        "receipt" => 13,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 5,
+                        _ => 14,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 4,
+                        _ => 14,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 6,
+                        "read_method" => 12,
+                        _ => 14,
+                    }
+                }
+                13 => {
+                    match key {
+                        "emv_auth_data" => 3,
+                        _ => 14,
+                    }
+                }
+                14 => {
+                    match key {
+                        "generated_card" => 8,
+                        _ => 14,
+                    }
+                }
+                15 => {
+                    match key {
+                        "cardholder_name" => 1,
+                        _ => 14,
+                    }
+                }
+                17 => {
+                    match key {
+                        "preferred_locales" => 11,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut brand = None;
         let mut cardholder_name = None;
         let mut country = None;
@@ -2287,70 +2938,24 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
         let mut read_method = None;
         let mut receipt = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        "network" => decoder.optional_into(&mut network)?,
-                        "receipt" => decoder.optional_into(&mut receipt)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        "read_method" => decoder.optional_into(&mut read_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "emv_auth_data" => decoder.optional_into(&mut emv_auth_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "generated_card" => decoder.optional_into(&mut generated_card)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "preferred_locales" => {
-                            decoder.optional_into(&mut preferred_locales)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut brand)?,
+                1 => decoder.optional_into(&mut cardholder_name)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.optional_into(&mut emv_auth_data)?,
+                4 => decoder.required_into(&mut exp_month)?,
+                5 => decoder.required_into(&mut exp_year)?,
+                6 => decoder.optional_into(&mut fingerprint)?,
+                7 => decoder.optional_into(&mut funding)?,
+                8 => decoder.optional_into(&mut generated_card)?,
+                9 => decoder.optional_into(&mut last4)?,
+                10 => decoder.optional_into(&mut network)?,
+                11 => decoder.optional_into(&mut preferred_locales)?,
+                12 => decoder.optional_into(&mut read_method)?,
+                13 => decoder.optional_into(&mut receipt)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2424,6 +3029,72 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("application_cryptogram"),
+            stripe_core::decode::Key::new("application_preferred_name"),
+            stripe_core::decode::Key::new("authorization_code"),
+            stripe_core::decode::Key::new("authorization_response_code"),
+            stripe_core::decode::Key::new("cardholder_verification_method"),
+            stripe_core::decode::Key::new("dedicated_file_name"),
+            stripe_core::decode::Key::new("terminal_verification_results"),
+            stripe_core::decode::Key::new("transaction_status_information"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                12 => {
+                    match key {
+                        "account_type" => 0,
+                        _ => 9,
+                    }
+                }
+                18 => {
+                    match key {
+                        "authorization_code" => 3,
+                        _ => 9,
+                    }
+                }
+                19 => {
+                    match key {
+                        "dedicated_file_name" => 6,
+                        _ => 9,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_cryptogram" => 1,
+                        _ => 9,
+                    }
+                }
+                26 => {
+                    match key {
+                        "application_preferred_name" => 2,
+                        _ => 9,
+                    }
+                }
+                27 => {
+                    match key {
+                        "authorization_response_code" => 4,
+                        _ => 9,
+                    }
+                }
+                29 => {
+                    match key {
+                        "terminal_verification_results" => 7,
+                        _ => 9,
+                    }
+                }
+                30 => {
+                    match key {
+                        "cardholder_verification_method" => 5,
+                        "transaction_status_information" => 8,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut account_type = None;
         let mut application_cryptogram = None;
         let mut application_preferred_name = None;
@@ -2434,74 +3105,19 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
         let mut terminal_verification_results = None;
         let mut transaction_status_information = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                12 => {
-                    match key {
-                        "account_type" => decoder.optional_into(&mut account_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "authorization_code" => {
-                            decoder.optional_into(&mut authorization_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "dedicated_file_name" => {
-                            decoder.optional_into(&mut dedicated_file_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_cryptogram" => {
-                            decoder.optional_into(&mut application_cryptogram)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "application_preferred_name" => {
-                            decoder.optional_into(&mut application_preferred_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "authorization_response_code" => {
-                            decoder.optional_into(&mut authorization_response_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "terminal_verification_results" => {
-                            decoder.optional_into(&mut terminal_verification_results)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                30 => {
-                    match key {
-                        "cardholder_verification_method" => {
-                            decoder.optional_into(&mut cardholder_verification_method)?
-                        }
-                        "transaction_status_information" => {
-                            decoder.optional_into(&mut transaction_status_information)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account_type)?,
+                1 => decoder.optional_into(&mut application_cryptogram)?,
+                2 => decoder.optional_into(&mut application_preferred_name)?,
+                3 => decoder.optional_into(&mut authorization_code)?,
+                4 => decoder.optional_into(&mut authorization_response_code)?,
+                5 => decoder.optional_into(&mut cardholder_verification_method)?,
+                6 => decoder.optional_into(&mut dedicated_file_name)?,
+                7 => decoder.optional_into(&mut terminal_verification_results)?,
+                8 => decoder.optional_into(&mut transaction_status_information)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2549,16 +3165,27 @@ impl stripe_core::Decode for PaymentMethodDetailsKlarna {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("payment_method_category"),
+            stripe_core::decode::Key::new("preferred_locale"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "payment_method_category" => 0,
+                "preferred_locale" => 1,
+                _ => 2,
+            }
+        }
         let mut payment_method_category = None;
         let mut preferred_locale = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "payment_method_category" => {
-                    decoder.optional_into(&mut payment_method_category)?
-                }
-                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
+                0 => decoder.optional_into(&mut payment_method_category)?,
+                1 => decoder.optional_into(&mut preferred_locale)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2594,12 +3221,23 @@ impl stripe_core::Decode for PaymentMethodDetailsKonbini {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("store"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "store" => 0,
+                _ => 1,
+            }
+        }
         let mut store = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "store" => decoder.optional_into(&mut store)?,
+                0 => decoder.optional_into(&mut store)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2631,12 +3269,23 @@ impl stripe_core::Decode for PaymentMethodDetailsKonbiniStore {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("chain"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "chain" => 0,
+                _ => 1,
+            }
+        }
         let mut chain = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "chain" => decoder.optional_into(&mut chain)?,
+                0 => decoder.optional_into(&mut chain)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2669,12 +3318,23 @@ impl stripe_core::Decode for PaymentMethodDetailsLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                _ => 1,
+            }
+        }
         let mut country = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.optional_into(&mut country)?,
+                0 => decoder.optional_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2709,14 +3369,27 @@ impl stripe_core::Decode for PaymentMethodDetailsMultibanco {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("entity"),
+            stripe_core::decode::Key::new("reference"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "entity" => 0,
+                "reference" => 1,
+                _ => 2,
+            }
+        }
         let mut entity = None;
         let mut reference = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "entity" => decoder.optional_into(&mut entity)?,
-                "reference" => decoder.optional_into(&mut reference)?,
+                0 => decoder.optional_into(&mut entity)?,
+                1 => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2748,12 +3421,23 @@ impl stripe_core::Decode for PaymentMethodDetailsOxxo {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "number" => 0,
+                _ => 1,
+            }
+        }
         let mut number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "number" => decoder.optional_into(&mut number)?,
+                0 => decoder.optional_into(&mut number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2793,16 +3477,31 @@ impl stripe_core::Decode for PaymentMethodDetailsP24 {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                "reference" => 1,
+                "verified_name" => 2,
+                _ => 3,
+            }
+        }
         let mut bank = None;
         let mut reference = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
-                "reference" => decoder.optional_into(&mut reference)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank)?,
+                1 => decoder.optional_into(&mut reference)?,
+                2 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2839,12 +3538,23 @@ impl stripe_core::Decode for PaymentMethodDetailsPaynow {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reference"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reference" => 0,
+                _ => 1,
+            }
+        }
         let mut reference = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reference" => decoder.optional_into(&mut reference)?,
+                0 => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2890,20 +3600,39 @@ impl stripe_core::Decode for PaymentMethodDetailsPaypal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("payer_email"),
+            stripe_core::decode::Key::new("payer_id"),
+            stripe_core::decode::Key::new("payer_name"),
+            stripe_core::decode::Key::new("seller_protection"),
+            stripe_core::decode::Key::new("transaction_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "payer_email" => 0,
+                "payer_id" => 1,
+                "payer_name" => 2,
+                "seller_protection" => 3,
+                "transaction_id" => 4,
+                _ => 5,
+            }
+        }
         let mut payer_email = None;
         let mut payer_id = None;
         let mut payer_name = None;
         let mut seller_protection = None;
         let mut transaction_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "payer_email" => decoder.optional_into(&mut payer_email)?,
-                "payer_id" => decoder.optional_into(&mut payer_id)?,
-                "payer_name" => decoder.optional_into(&mut payer_name)?,
-                "seller_protection" => decoder.optional_into(&mut seller_protection)?,
-                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
+                0 => decoder.optional_into(&mut payer_email)?,
+                1 => decoder.optional_into(&mut payer_id)?,
+                2 => decoder.optional_into(&mut payer_name)?,
+                3 => decoder.optional_into(&mut seller_protection)?,
+                4 => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2942,12 +3671,23 @@ impl stripe_core::Decode for PaymentMethodDetailsPix {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_transaction_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_transaction_id" => 0,
+                _ => 1,
+            }
+        }
         let mut bank_transaction_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_transaction_id" => decoder.optional_into(&mut bank_transaction_id)?,
+                0 => decoder.optional_into(&mut bank_transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2979,12 +3719,23 @@ impl stripe_core::Decode for PaymentMethodDetailsPromptpay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reference"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reference" => 0,
+                _ => 1,
+            }
+        }
         let mut reference = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reference" => decoder.optional_into(&mut reference)?,
+                0 => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3031,6 +3782,26 @@ impl stripe_core::Decode for PaymentMethodDetailsSepaDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("branch_code"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("mandate"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "branch_code" => 1,
+                "country" => 2,
+                "fingerprint" => 3,
+                "last4" => 4,
+                "mandate" => 5,
+                _ => 6,
+            }
+        }
         let mut bank_code = None;
         let mut branch_code = None;
         let mut country = None;
@@ -3038,15 +3809,16 @@ impl stripe_core::Decode for PaymentMethodDetailsSepaDebit {
         let mut last4 = None;
         let mut mandate = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "branch_code" => decoder.optional_into(&mut branch_code)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "mandate" => decoder.optional_into(&mut mandate)?,
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut branch_code)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut last4)?,
+                5 => decoder.optional_into(&mut mandate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3112,6 +3884,72 @@ impl stripe_core::Decode for PaymentMethodDetailsSofort {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("generated_sepa_debit"),
+            stripe_core::decode::Key::new("generated_sepa_debit_mandate"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "bic" => 2,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 3,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "bank_code" => 0,
+                        "bank_name" => 1,
+                        _ => 9,
+                    }
+                }
+                10 => {
+                    match key {
+                        "iban_last4" => 6,
+                        _ => 9,
+                    }
+                }
+                13 => {
+                    match key {
+                        "verified_name" => 8,
+                        _ => 9,
+                    }
+                }
+                18 => {
+                    match key {
+                        "preferred_language" => 7,
+                        _ => 9,
+                    }
+                }
+                20 => {
+                    match key {
+                        "generated_sepa_debit" => 4,
+                        _ => 9,
+                    }
+                }
+                28 => {
+                    match key {
+                        "generated_sepa_debit_mandate" => 5,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
@@ -3122,64 +3960,19 @@ impl stripe_core::Decode for PaymentMethodDetailsSofort {
         let mut preferred_language = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "bic" => decoder.optional_into(&mut bic)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "bank_code" => decoder.optional_into(&mut bank_code)?,
-                        "bank_name" => decoder.optional_into(&mut bank_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "verified_name" => decoder.optional_into(&mut verified_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "preferred_language" => {
-                            decoder.optional_into(&mut preferred_language)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "generated_sepa_debit" => {
-                            decoder.optional_into(&mut generated_sepa_debit)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                28 => {
-                    match key {
-                        "generated_sepa_debit_mandate" => {
-                            decoder.optional_into(&mut generated_sepa_debit_mandate)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut country)?,
+                4 => decoder.optional_into(&mut generated_sepa_debit)?,
+                5 => decoder.optional_into(&mut generated_sepa_debit_mandate)?,
+                6 => decoder.optional_into(&mut iban_last4)?,
+                7 => decoder.optional_into(&mut preferred_language)?,
+                8 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3239,6 +4032,26 @@ impl stripe_core::Decode for PaymentMethodDetailsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_type"),
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_holder_type" => 0,
+                "account_type" => 1,
+                "bank_name" => 2,
+                "fingerprint" => 3,
+                "last4" => 4,
+                "routing_number" => 5,
+                _ => 6,
+            }
+        }
         let mut account_holder_type = None;
         let mut account_type = None;
         let mut bank_name = None;
@@ -3246,15 +4059,16 @@ impl stripe_core::Decode for PaymentMethodDetailsUsBankAccount {
         let mut last4 = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
-                "account_type" => decoder.optional_into(&mut account_type)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                0 => decoder.optional_into(&mut account_holder_type)?,
+                1 => decoder.optional_into(&mut account_type)?,
+                2 => decoder.optional_into(&mut bank_name)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut last4)?,
+                5 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3299,14 +4113,27 @@ impl stripe_core::Decode for PaymentMethodDetailsWechatPay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("transaction_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "fingerprint" => 0,
+                "transaction_id" => 1,
+                _ => 2,
+            }
+        }
         let mut fingerprint = None;
         let mut transaction_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
+                0 => decoder.optional_into(&mut fingerprint)?,
+                1 => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3346,14 +4173,27 @@ impl stripe_core::Decode for PaypalSellerProtection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("dispute_categories"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "dispute_categories" => 0,
+                "status" => 1,
+                _ => 2,
+            }
+        }
         let mut dispute_categories = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "dispute_categories" => decoder.optional_into(&mut dispute_categories)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.optional_into(&mut dispute_categories)?,
+                1 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3400,16 +4240,31 @@ impl stripe_core::Decode for Rule {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("action"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("predicate"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "action" => 0,
+                "id" => 1,
+                "predicate" => 2,
+                _ => 3,
+            }
+        }
         let mut action = None;
         let mut id = None;
         let mut predicate = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "action" => decoder.required_into(&mut action)?,
-                "id" => decoder.required_into(&mut id)?,
-                "predicate" => decoder.required_into(&mut predicate)?,
+                0 => decoder.required_into(&mut action)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.required_into(&mut predicate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3460,18 +4315,35 @@ impl stripe_core::Decode for ThreeDSecureDetailsCharge {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("authentication_flow"),
+            stripe_core::decode::Key::new("result"),
+            stripe_core::decode::Key::new("result_reason"),
+            stripe_core::decode::Key::new("version"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "authentication_flow" => 0,
+                "result" => 1,
+                "result_reason" => 2,
+                "version" => 3,
+                _ => 4,
+            }
+        }
         let mut authentication_flow = None;
         let mut result = None;
         let mut result_reason = None;
         let mut version = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "authentication_flow" => decoder.optional_into(&mut authentication_flow)?,
-                "result" => decoder.optional_into(&mut result)?,
-                "result_reason" => decoder.optional_into(&mut result_reason)?,
-                "version" => decoder.optional_into(&mut version)?,
+                0 => decoder.optional_into(&mut authentication_flow)?,
+                1 => decoder.optional_into(&mut result)?,
+                2 => decoder.optional_into(&mut result_reason)?,
+                3 => decoder.optional_into(&mut version)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

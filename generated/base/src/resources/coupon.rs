@@ -71,6 +71,113 @@ impl stripe_core::Decode for Coupon {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_off"),
+            stripe_core::decode::Key::new("applies_to"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("currency_options"),
+            stripe_core::decode::Key::new("duration"),
+            stripe_core::decode::Key::new("duration_in_months"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("max_redemptions"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("percent_off"),
+            stripe_core::decode::Key::new("redeem_by"),
+            stripe_core::decode::Key::new("times_redeemed"),
+            stripe_core::decode::Key::new("valid"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 18] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 17,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 11,
+                        _ => 17,
+                    }
+                }
+                5 => {
+                    match key {
+                        "valid" => 16,
+                        _ => 17,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 12,
+                        _ => 17,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 17,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "duration" => 5,
+                        "livemode" => 8,
+                        "metadata" => 10,
+                        _ => 17,
+                    }
+                }
+                9 => {
+                    match key {
+                        "redeem_by" => 14,
+                        _ => 17,
+                    }
+                }
+                10 => {
+                    match key {
+                        "amount_off" => 0,
+                        "applies_to" => 1,
+                        _ => 17,
+                    }
+                }
+                11 => {
+                    match key {
+                        "percent_off" => 13,
+                        _ => 17,
+                    }
+                }
+                14 => {
+                    match key {
+                        "times_redeemed" => 15,
+                        _ => 17,
+                    }
+                }
+                15 => {
+                    match key {
+                        "max_redemptions" => 9,
+                        _ => 17,
+                    }
+                }
+                16 => {
+                    match key {
+                        "currency_options" => 4,
+                        _ => 17,
+                    }
+                }
+                18 => {
+                    match key {
+                        "duration_in_months" => 6,
+                        _ => 17,
+                    }
+                }
+                _ => 17,
+            }
+        }
         let mut amount_off = None;
         let mut applies_to = None;
         let mut created = None;
@@ -89,95 +196,27 @@ impl stripe_core::Decode for Coupon {
         let mut times_redeemed = None;
         let mut valid = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "valid" => decoder.required_into(&mut valid)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "coupon")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.optional_into(&mut currency)?,
-                        "duration" => decoder.required_into(&mut duration)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "redeem_by" => decoder.optional_into(&mut redeem_by)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "amount_off" => decoder.optional_into(&mut amount_off)?,
-                        "applies_to" => decoder.optional_into(&mut applies_to)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "percent_off" => decoder.optional_into(&mut percent_off)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "times_redeemed" => decoder.required_into(&mut times_redeemed)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "max_redemptions" => decoder.optional_into(&mut max_redemptions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "currency_options" => {
-                            decoder.optional_into(&mut currency_options)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "duration_in_months" => {
-                            decoder.optional_into(&mut duration_in_months)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut amount_off)?,
+                1 => decoder.optional_into(&mut applies_to)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.optional_into(&mut currency)?,
+                4 => decoder.optional_into(&mut currency_options)?,
+                5 => decoder.required_into(&mut duration)?,
+                6 => decoder.optional_into(&mut duration_in_months)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.required_into(&mut livemode)?,
+                9 => decoder.optional_into(&mut max_redemptions)?,
+                10 => decoder.optional_into(&mut metadata)?,
+                11 => decoder.optional_into(&mut name)?,
+                12 => decoder.object_name_into(&mut object, "coupon")?,
+                13 => decoder.optional_into(&mut percent_off)?,
+                14 => decoder.optional_into(&mut redeem_by)?,
+                15 => decoder.required_into(&mut times_redeemed)?,
+                16 => decoder.required_into(&mut valid)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -237,12 +276,23 @@ impl stripe_core::Decode for CouponAppliesTo {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("products"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "products" => 0,
+                _ => 1,
+            }
+        }
         let mut products = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "products" => decoder.required_into(&mut products)?,
+                0 => decoder.required_into(&mut products)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -274,12 +324,23 @@ impl stripe_core::Decode for CouponCurrencyOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_off"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_off" => 0,
+                _ => 1,
+            }
+        }
         let mut amount_off = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_off" => decoder.required_into(&mut amount_off)?,
+                0 => decoder.required_into(&mut amount_off)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -101,6 +101,159 @@ impl stripe_core::Decode for CreditNote {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_shipping"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("customer_balance_transaction"),
+            stripe_core::decode::Key::new("discount_amount"),
+            stripe_core::decode::Key::new("discount_amounts"),
+            stripe_core::decode::Key::new("effective_at"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("lines"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("memo"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("number"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("out_of_band_amount"),
+            stripe_core::decode::Key::new("pdf"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("refund"),
+            stripe_core::decode::Key::new("shipping_cost"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("subtotal"),
+            stripe_core::decode::Key::new("subtotal_excluding_tax"),
+            stripe_core::decode::Key::new("tax_amounts"),
+            stripe_core::decode::Key::new("total"),
+            stripe_core::decode::Key::new("total_excluding_tax"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("voided_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 31] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 9,
+                        _ => 30,
+                    }
+                }
+                3 => {
+                    match key {
+                        "pdf" => 18,
+                        _ => 30,
+                    }
+                }
+                4 => {
+                    match key {
+                        "memo" => 13,
+                        "type" => 28,
+                        _ => 30,
+                    }
+                }
+                5 => {
+                    match key {
+                        "lines" => 11,
+                        "total" => 26,
+                        _ => 30,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "number" => 15,
+                        "object" => 16,
+                        "reason" => 19,
+                        "refund" => 20,
+                        "status" => 22,
+                        _ => 30,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        "invoice" => 10,
+                        _ => 30,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "customer" => 4,
+                        "livemode" => 12,
+                        "metadata" => 14,
+                        "subtotal" => 23,
+                        _ => 30,
+                    }
+                }
+                9 => {
+                    match key {
+                        "voided_at" => 29,
+                        _ => 30,
+                    }
+                }
+                11 => {
+                    match key {
+                        "tax_amounts" => 25,
+                        _ => 30,
+                    }
+                }
+                12 => {
+                    match key {
+                        "effective_at" => 8,
+                        _ => 30,
+                    }
+                }
+                13 => {
+                    match key {
+                        "shipping_cost" => 21,
+                        _ => 30,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_shipping" => 1,
+                        "discount_amount" => 6,
+                        _ => 30,
+                    }
+                }
+                16 => {
+                    match key {
+                        "discount_amounts" => 7,
+                        _ => 30,
+                    }
+                }
+                18 => {
+                    match key {
+                        "out_of_band_amount" => 17,
+                        _ => 30,
+                    }
+                }
+                19 => {
+                    match key {
+                        "total_excluding_tax" => 27,
+                        _ => 30,
+                    }
+                }
+                22 => {
+                    match key {
+                        "subtotal_excluding_tax" => 24,
+                        _ => 30,
+                    }
+                }
+                28 => {
+                    match key {
+                        "customer_balance_transaction" => 5,
+                        _ => 30,
+                    }
+                }
+                _ => 30,
+            }
+        }
         let mut amount = None;
         let mut amount_shipping = None;
         let mut created = None;
@@ -132,134 +285,40 @@ impl stripe_core::Decode for CreditNote {
         let mut type_ = None;
         let mut voided_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "pdf" => decoder.required_into(&mut pdf)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "memo" => decoder.optional_into(&mut memo)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "lines" => decoder.required_into(&mut lines)?,
-                        "total" => decoder.required_into(&mut total)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "number" => decoder.required_into(&mut number)?,
-                        "object" => decoder.object_name_into(&mut object, "credit_note")?,
-                        "reason" => decoder.optional_into(&mut reason)?,
-                        "refund" => decoder.optional_into(&mut refund)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "invoice" => decoder.required_into(&mut invoice)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.required_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "subtotal" => decoder.required_into(&mut subtotal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "voided_at" => decoder.optional_into(&mut voided_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "tax_amounts" => decoder.optional_into(&mut tax_amounts)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "effective_at" => decoder.optional_into(&mut effective_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_shipping" => decoder.required_into(&mut amount_shipping)?,
-                        "discount_amount" => decoder.required_into(&mut discount_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "discount_amounts" => {
-                            decoder.required_into(&mut discount_amounts)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "out_of_band_amount" => {
-                            decoder.optional_into(&mut out_of_band_amount)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "total_excluding_tax" => {
-                            decoder.optional_into(&mut total_excluding_tax)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "subtotal_excluding_tax" => {
-                            decoder.optional_into(&mut subtotal_excluding_tax)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                28 => {
-                    match key {
-                        "customer_balance_transaction" => {
-                            decoder.optional_into(&mut customer_balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_shipping)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.required_into(&mut customer)?,
+                5 => decoder.optional_into(&mut customer_balance_transaction)?,
+                6 => decoder.required_into(&mut discount_amount)?,
+                7 => decoder.required_into(&mut discount_amounts)?,
+                8 => decoder.optional_into(&mut effective_at)?,
+                9 => decoder.required_into(&mut id)?,
+                10 => decoder.required_into(&mut invoice)?,
+                11 => decoder.required_into(&mut lines)?,
+                12 => decoder.required_into(&mut livemode)?,
+                13 => decoder.optional_into(&mut memo)?,
+                14 => decoder.optional_into(&mut metadata)?,
+                15 => decoder.required_into(&mut number)?,
+                16 => decoder.object_name_into(&mut object, "credit_note")?,
+                17 => decoder.optional_into(&mut out_of_band_amount)?,
+                18 => decoder.required_into(&mut pdf)?,
+                19 => decoder.optional_into(&mut reason)?,
+                20 => decoder.optional_into(&mut refund)?,
+                21 => decoder.optional_into(&mut shipping_cost)?,
+                22 => decoder.required_into(&mut status)?,
+                23 => decoder.required_into(&mut subtotal)?,
+                24 => decoder.optional_into(&mut subtotal_excluding_tax)?,
+                25 => decoder.optional_into(&mut tax_amounts)?,
+                26 => decoder.required_into(&mut total)?,
+                27 => decoder.optional_into(&mut total_excluding_tax)?,
+                28 => decoder.required_into(&mut type_)?,
+                29 => decoder.optional_into(&mut voided_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

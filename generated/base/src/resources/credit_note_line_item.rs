@@ -65,6 +65,106 @@ impl stripe_core::Decode for CreditNoteLineItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_excluding_tax"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discount_amount"),
+            stripe_core::decode::Key::new("discount_amounts"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice_line_item"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("tax_amounts"),
+            stripe_core::decode::Key::new("tax_rates"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("unit_amount"),
+            stripe_core::decode::Key::new("unit_amount_decimal"),
+            stripe_core::decode::Key::new("unit_amount_excluding_tax"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 16,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 12,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 8,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 7,
+                        "quantity" => 9,
+                        _ => 16,
+                    }
+                }
+                9 => {
+                    match key {
+                        "tax_rates" => 11,
+                        _ => 16,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 2,
+                        "tax_amounts" => 10,
+                        "unit_amount" => 13,
+                        _ => 16,
+                    }
+                }
+                15 => {
+                    match key {
+                        "discount_amount" => 3,
+                        _ => 16,
+                    }
+                }
+                16 => {
+                    match key {
+                        "discount_amounts" => 4,
+                        _ => 16,
+                    }
+                }
+                17 => {
+                    match key {
+                        "invoice_line_item" => 6,
+                        _ => 16,
+                    }
+                }
+                19 => {
+                    match key {
+                        "unit_amount_decimal" => 14,
+                        _ => 16,
+                    }
+                }
+                20 => {
+                    match key {
+                        "amount_excluding_tax" => 1,
+                        _ => 16,
+                    }
+                }
+                25 => {
+                    match key {
+                        "unit_amount_excluding_tax" => 15,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut amount = None;
         let mut amount_excluding_tax = None;
         let mut description = None;
@@ -82,98 +182,26 @@ impl stripe_core::Decode for CreditNoteLineItem {
         let mut unit_amount_decimal = None;
         let mut unit_amount_excluding_tax = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "credit_note_line_item")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "quantity" => decoder.optional_into(&mut quantity)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "tax_rates" => decoder.required_into(&mut tax_rates)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "tax_amounts" => decoder.optional_into(&mut tax_amounts)?,
-                        "unit_amount" => decoder.optional_into(&mut unit_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "discount_amount" => decoder.required_into(&mut discount_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "discount_amounts" => {
-                            decoder.required_into(&mut discount_amounts)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "invoice_line_item" => {
-                            decoder.optional_into(&mut invoice_line_item)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "unit_amount_decimal" => {
-                            decoder.optional_into(&mut unit_amount_decimal)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "amount_excluding_tax" => {
-                            decoder.optional_into(&mut amount_excluding_tax)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "unit_amount_excluding_tax" => {
-                            decoder.optional_into(&mut unit_amount_excluding_tax)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_excluding_tax)?,
+                2 => decoder.optional_into(&mut description)?,
+                3 => decoder.required_into(&mut discount_amount)?,
+                4 => decoder.required_into(&mut discount_amounts)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.optional_into(&mut invoice_line_item)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.object_name_into(&mut object, "credit_note_line_item")?,
+                9 => decoder.optional_into(&mut quantity)?,
+                10 => decoder.optional_into(&mut tax_amounts)?,
+                11 => decoder.required_into(&mut tax_rates)?,
+                12 => decoder.required_into(&mut type_)?,
+                13 => decoder.optional_into(&mut unit_amount)?,
+                14 => decoder.optional_into(&mut unit_amount_decimal)?,
+                15 => decoder.optional_into(&mut unit_amount_excluding_tax)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

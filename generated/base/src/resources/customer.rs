@@ -110,6 +110,150 @@ impl stripe_core::Decode for Customer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("balance"),
+            stripe_core::decode::Key::new("cash_balance"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("default_source"),
+            stripe_core::decode::Key::new("delinquent"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discount"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice_credit_balance"),
+            stripe_core::decode::Key::new("invoice_prefix"),
+            stripe_core::decode::Key::new("invoice_settings"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("next_invoice_sequence"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("phone"),
+            stripe_core::decode::Key::new("preferred_locales"),
+            stripe_core::decode::Key::new("shipping"),
+            stripe_core::decode::Key::new("sources"),
+            stripe_core::decode::Key::new("subscriptions"),
+            stripe_core::decode::Key::new("tax"),
+            stripe_core::decode::Key::new("tax_exempt"),
+            stripe_core::decode::Key::new("tax_ids"),
+            stripe_core::decode::Key::new("test_clock"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 29] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 10,
+                        _ => 28,
+                    }
+                }
+                3 => {
+                    match key {
+                        "tax" => 24,
+                        _ => 28,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 16,
+                        _ => 28,
+                    }
+                }
+                5 => {
+                    match key {
+                        "email" => 9,
+                        "phone" => 19,
+                        _ => 28,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 18,
+                        _ => 28,
+                    }
+                }
+                7 => {
+                    match key {
+                        "address" => 0,
+                        "balance" => 1,
+                        "created" => 3,
+                        "sources" => 22,
+                        "tax_ids" => 26,
+                        _ => 28,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 4,
+                        "discount" => 8,
+                        "livemode" => 14,
+                        "metadata" => 15,
+                        "shipping" => 21,
+                        _ => 28,
+                    }
+                }
+                10 => {
+                    match key {
+                        "delinquent" => 6,
+                        "tax_exempt" => 25,
+                        "test_clock" => 27,
+                        _ => 28,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 7,
+                        _ => 28,
+                    }
+                }
+                12 => {
+                    match key {
+                        "cash_balance" => 2,
+                        _ => 28,
+                    }
+                }
+                13 => {
+                    match key {
+                        "subscriptions" => 23,
+                        _ => 28,
+                    }
+                }
+                14 => {
+                    match key {
+                        "default_source" => 5,
+                        "invoice_prefix" => 12,
+                        _ => 28,
+                    }
+                }
+                16 => {
+                    match key {
+                        "invoice_settings" => 13,
+                        _ => 28,
+                    }
+                }
+                17 => {
+                    match key {
+                        "preferred_locales" => 20,
+                        _ => 28,
+                    }
+                }
+                21 => {
+                    match key {
+                        "next_invoice_sequence" => 17,
+                        _ => 28,
+                    }
+                }
+                22 => {
+                    match key {
+                        "invoice_credit_balance" => 11,
+                        _ => 28,
+                    }
+                }
+                _ => 28,
+            }
+        }
         let mut address = None;
         let mut balance = None;
         let mut cash_balance = None;
@@ -139,125 +283,38 @@ impl stripe_core::Decode for Customer {
         let mut tax_ids = None;
         let mut test_clock = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "tax" => decoder.optional_into(&mut tax)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "email" => decoder.optional_into(&mut email)?,
-                        "phone" => decoder.optional_into(&mut phone)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "customer")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "address" => decoder.optional_into(&mut address)?,
-                        "balance" => decoder.optional_into(&mut balance)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        "sources" => decoder.optional_into(&mut sources)?,
-                        "tax_ids" => decoder.optional_into(&mut tax_ids)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.optional_into(&mut currency)?,
-                        "discount" => decoder.optional_into(&mut discount)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "shipping" => decoder.optional_into(&mut shipping)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "delinquent" => decoder.optional_into(&mut delinquent)?,
-                        "tax_exempt" => decoder.optional_into(&mut tax_exempt)?,
-                        "test_clock" => decoder.optional_into(&mut test_clock)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "cash_balance" => decoder.optional_into(&mut cash_balance)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "subscriptions" => decoder.optional_into(&mut subscriptions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "default_source" => decoder.optional_into(&mut default_source)?,
-                        "invoice_prefix" => decoder.optional_into(&mut invoice_prefix)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "invoice_settings" => {
-                            decoder.optional_into(&mut invoice_settings)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "preferred_locales" => {
-                            decoder.optional_into(&mut preferred_locales)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "next_invoice_sequence" => {
-                            decoder.optional_into(&mut next_invoice_sequence)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "invoice_credit_balance" => {
-                            decoder.optional_into(&mut invoice_credit_balance)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut balance)?,
+                2 => decoder.optional_into(&mut cash_balance)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.optional_into(&mut currency)?,
+                5 => decoder.optional_into(&mut default_source)?,
+                6 => decoder.optional_into(&mut delinquent)?,
+                7 => decoder.optional_into(&mut description)?,
+                8 => decoder.optional_into(&mut discount)?,
+                9 => decoder.optional_into(&mut email)?,
+                10 => decoder.required_into(&mut id)?,
+                11 => decoder.optional_into(&mut invoice_credit_balance)?,
+                12 => decoder.optional_into(&mut invoice_prefix)?,
+                13 => decoder.optional_into(&mut invoice_settings)?,
+                14 => decoder.required_into(&mut livemode)?,
+                15 => decoder.optional_into(&mut metadata)?,
+                16 => decoder.optional_into(&mut name)?,
+                17 => decoder.optional_into(&mut next_invoice_sequence)?,
+                18 => decoder.object_name_into(&mut object, "customer")?,
+                19 => decoder.optional_into(&mut phone)?,
+                20 => decoder.optional_into(&mut preferred_locales)?,
+                21 => decoder.optional_into(&mut shipping)?,
+                22 => decoder.optional_into(&mut sources)?,
+                23 => decoder.optional_into(&mut subscriptions)?,
+                24 => decoder.optional_into(&mut tax)?,
+                25 => decoder.optional_into(&mut tax_exempt)?,
+                26 => decoder.optional_into(&mut tax_ids)?,
+                27 => decoder.optional_into(&mut test_clock)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -327,16 +384,31 @@ impl stripe_core::Decode for CustomerTax {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("ip_address"),
+            stripe_core::decode::Key::new("location"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "automatic_tax" => 0,
+                "ip_address" => 1,
+                "location" => 2,
+                _ => 3,
+            }
+        }
         let mut automatic_tax = None;
         let mut ip_address = None;
         let mut location = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
-                "ip_address" => decoder.optional_into(&mut ip_address)?,
-                "location" => decoder.optional_into(&mut location)?,
+                0 => decoder.required_into(&mut automatic_tax)?,
+                1 => decoder.optional_into(&mut ip_address)?,
+                2 => decoder.optional_into(&mut location)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -382,16 +454,31 @@ impl stripe_core::Decode for CustomerTaxLocation {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("source"),
+            stripe_core::decode::Key::new("state"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                "source" => 1,
+                "state" => 2,
+                _ => 3,
+            }
+        }
         let mut country = None;
         let mut source = None;
         let mut state = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.required_into(&mut country)?,
-                "source" => decoder.required_into(&mut source)?,
-                "state" => decoder.optional_into(&mut state)?,
+                0 => decoder.required_into(&mut country)?,
+                1 => decoder.required_into(&mut source)?,
+                2 => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -439,20 +526,35 @@ impl stripe_core::Decode for InvoiceSettingCustomerSetting {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom_fields"),
+            stripe_core::decode::Key::new("default_payment_method"),
+            stripe_core::decode::Key::new("footer"),
+            stripe_core::decode::Key::new("rendering_options"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom_fields" => 0,
+                "default_payment_method" => 1,
+                "footer" => 2,
+                "rendering_options" => 3,
+                _ => 4,
+            }
+        }
         let mut custom_fields = None;
         let mut default_payment_method = None;
         let mut footer = None;
         let mut rendering_options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom_fields" => decoder.optional_into(&mut custom_fields)?,
-                "default_payment_method" => {
-                    decoder.optional_into(&mut default_payment_method)?
-                }
-                "footer" => decoder.optional_into(&mut footer)?,
-                "rendering_options" => decoder.optional_into(&mut rendering_options)?,
+                0 => decoder.optional_into(&mut custom_fields)?,
+                1 => decoder.optional_into(&mut default_payment_method)?,
+                2 => decoder.optional_into(&mut footer)?,
+                3 => decoder.optional_into(&mut rendering_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -63,6 +63,75 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("credit_note"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("ending_balance"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 13,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 12,
+                        _ => 13,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 11,
+                        _ => 13,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "invoice" => 8,
+                        _ => 13,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "customer" => 4,
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        _ => 13,
+                    }
+                }
+                11 => {
+                    match key {
+                        "credit_note" => 2,
+                        "description" => 5,
+                        _ => 13,
+                    }
+                }
+                14 => {
+                    match key {
+                        "ending_balance" => 6,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut amount = None;
         let mut created = None;
         let mut credit_note = None;
@@ -77,63 +146,26 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
         let mut object: Option<()> = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "customer_balance_transaction",
-                                )?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "invoice" => decoder.optional_into(&mut invoice)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.required_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.optional_into(&mut credit_note)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.required_into(&mut customer)?,
+                5 => decoder.optional_into(&mut description)?,
+                6 => decoder.required_into(&mut ending_balance)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.optional_into(&mut invoice)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.optional_into(&mut metadata)?,
                 11 => {
-                    match key {
-                        "credit_note" => decoder.optional_into(&mut credit_note)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder
+                        .object_name_into(&mut object, "customer_balance_transaction")?
                 }
-                14 => {
-                    match key {
-                        "ending_balance" => decoder.required_into(&mut ending_balance)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                12 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -17,14 +17,27 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("linked_transaction"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "balance_transaction" => 0,
+                "linked_transaction" => 1,
+                _ => 2,
+            }
+        }
         let mut balance_transaction = None;
         let mut linked_transaction = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "balance_transaction" => decoder.required_into(&mut balance_transaction)?,
-                "linked_transaction" => decoder.required_into(&mut linked_transaction)?,
+                0 => decoder.required_into(&mut balance_transaction)?,
+                1 => decoder.required_into(&mut linked_transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -71,12 +84,23 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransac
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("payment_intent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "payment_intent" => 0,
+                _ => 1,
+            }
+        }
         let mut payment_intent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "payment_intent" => decoder.required_into(&mut payment_intent)?,
+                0 => decoder.required_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -115,12 +139,23 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_transfer"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_transfer" => 0,
+                _ => 1,
+            }
+        }
         let mut bank_transfer = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_transfer" => decoder.required_into(&mut bank_transfer)?,
+                0 => decoder.required_into(&mut bank_transfer)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -178,6 +213,26 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("eu_bank_transfer"),
+            stripe_core::decode::Key::new("gb_bank_transfer"),
+            stripe_core::decode::Key::new("jp_bank_transfer"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_transfer"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "eu_bank_transfer" => 0,
+                "gb_bank_transfer" => 1,
+                "jp_bank_transfer" => 2,
+                "reference" => 3,
+                "type" => 4,
+                "us_bank_transfer" => 5,
+                _ => 6,
+            }
+        }
         let mut eu_bank_transfer = None;
         let mut gb_bank_transfer = None;
         let mut jp_bank_transfer = None;
@@ -185,15 +240,16 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         let mut type_ = None;
         let mut us_bank_transfer = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
-                "gb_bank_transfer" => decoder.optional_into(&mut gb_bank_transfer)?,
-                "jp_bank_transfer" => decoder.optional_into(&mut jp_bank_transfer)?,
-                "reference" => decoder.optional_into(&mut reference)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "us_bank_transfer" => decoder.optional_into(&mut us_bank_transfer)?,
+                0 => decoder.optional_into(&mut eu_bank_transfer)?,
+                1 => decoder.optional_into(&mut gb_bank_transfer)?,
+                2 => decoder.optional_into(&mut jp_bank_transfer)?,
+                3 => decoder.optional_into(&mut reference)?,
+                4 => decoder.required_into(&mut type_)?,
+                5 => decoder.optional_into(&mut us_bank_transfer)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -242,16 +298,31 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("sender_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bic" => 0,
+                "iban_last4" => 1,
+                "sender_name" => 2,
+                _ => 3,
+            }
+        }
         let mut bic = None;
         let mut iban_last4 = None;
         let mut sender_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bic" => decoder.optional_into(&mut bic)?,
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "sender_name" => decoder.optional_into(&mut sender_name)?,
+                0 => decoder.optional_into(&mut bic)?,
+                1 => decoder.optional_into(&mut iban_last4)?,
+                2 => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -296,18 +367,31 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_number_last4"),
+            stripe_core::decode::Key::new("sender_name"),
+            stripe_core::decode::Key::new("sort_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_number_last4" => 0,
+                "sender_name" => 1,
+                "sort_code" => 2,
+                _ => 3,
+            }
+        }
         let mut account_number_last4 = None;
         let mut sender_name = None;
         let mut sort_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_number_last4" => {
-                    decoder.optional_into(&mut account_number_last4)?
-                }
-                "sender_name" => decoder.optional_into(&mut sender_name)?,
-                "sort_code" => decoder.optional_into(&mut sort_code)?,
+                0 => decoder.optional_into(&mut account_number_last4)?,
+                1 => decoder.optional_into(&mut sender_name)?,
+                2 => decoder.optional_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -352,16 +436,31 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("sender_bank"),
+            stripe_core::decode::Key::new("sender_branch"),
+            stripe_core::decode::Key::new("sender_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "sender_bank" => 0,
+                "sender_branch" => 1,
+                "sender_name" => 2,
+                _ => 3,
+            }
+        }
         let mut sender_bank = None;
         let mut sender_branch = None;
         let mut sender_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "sender_bank" => decoder.optional_into(&mut sender_bank)?,
-                "sender_branch" => decoder.optional_into(&mut sender_branch)?,
-                "sender_name" => decoder.optional_into(&mut sender_name)?,
+                0 => decoder.optional_into(&mut sender_bank)?,
+                1 => decoder.optional_into(&mut sender_branch)?,
+                2 => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -405,14 +504,27 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("sender_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "network" => 0,
+                "sender_name" => 1,
+                _ => 2,
+            }
+        }
         let mut network = None;
         let mut sender_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "network" => decoder.optional_into(&mut network)?,
-                "sender_name" => decoder.optional_into(&mut sender_name)?,
+                0 => decoder.optional_into(&mut network)?,
+                1 => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -449,12 +561,23 @@ for CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTran
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("refund"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "refund" => 0,
+                _ => 1,
+            }
+        }
         let mut refund = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "refund" => decoder.required_into(&mut refund)?,
+                0 => decoder.required_into(&mut refund)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -488,12 +611,23 @@ for CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTra
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("payment_intent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "payment_intent" => 0,
+                _ => 1,
+            }
+        }
         let mut payment_intent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "payment_intent" => decoder.required_into(&mut payment_intent)?,
+                0 => decoder.required_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -591,6 +725,92 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("adjusted_for_overdraft"),
+            stripe_core::decode::Key::new("applied_to_payment"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("ending_balance"),
+            stripe_core::decode::Key::new("funded"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("net_amount"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("refunded_from_payment"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("unapplied_from_payment"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 14,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 12,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "funded" => 6,
+                        "object" => 10,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "customer" => 4,
+                        "livemode" => 8,
+                        _ => 14,
+                    }
+                }
+                10 => {
+                    match key {
+                        "net_amount" => 9,
+                        _ => 14,
+                    }
+                }
+                14 => {
+                    match key {
+                        "ending_balance" => 5,
+                        _ => 14,
+                    }
+                }
+                18 => {
+                    match key {
+                        "applied_to_payment" => 1,
+                        _ => 14,
+                    }
+                }
+                21 => {
+                    match key {
+                        "refunded_from_payment" => 11,
+                        _ => 14,
+                    }
+                }
+                22 => {
+                    match key {
+                        "adjusted_for_overdraft" => 0,
+                        "unapplied_from_payment" => 13,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut adjusted_for_overdraft = None;
         let mut applied_to_payment = None;
         let mut created = None;
@@ -606,87 +826,30 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
         let mut type_ = None;
         let mut unapplied_from_payment = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "funded" => decoder.optional_into(&mut funded)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "customer_cash_balance_transaction",
-                                )?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.required_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut adjusted_for_overdraft)?,
+                1 => decoder.optional_into(&mut applied_to_payment)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.required_into(&mut customer)?,
+                5 => decoder.required_into(&mut ending_balance)?,
+                6 => decoder.optional_into(&mut funded)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.required_into(&mut livemode)?,
+                9 => decoder.required_into(&mut net_amount)?,
                 10 => {
-                    match key {
-                        "net_amount" => decoder.required_into(&mut net_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "customer_cash_balance_transaction",
+                        )?
                 }
-                14 => {
-                    match key {
-                        "ending_balance" => decoder.required_into(&mut ending_balance)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "applied_to_payment" => {
-                            decoder.optional_into(&mut applied_to_payment)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "refunded_from_payment" => {
-                            decoder.optional_into(&mut refunded_from_payment)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "adjusted_for_overdraft" => {
-                            decoder.optional_into(&mut adjusted_for_overdraft)?
-                        }
-                        "unapplied_from_payment" => {
-                            decoder.optional_into(&mut unapplied_from_payment)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                11 => decoder.optional_into(&mut refunded_from_payment)?,
+                12 => decoder.required_into(&mut type_)?,
+                13 => decoder.optional_into(&mut unapplied_from_payment)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

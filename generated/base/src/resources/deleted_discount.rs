@@ -54,6 +54,76 @@ impl stripe_core::Decode for DeletedDiscount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("checkout_session"),
+            stripe_core::decode::Key::new("coupon"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("deleted"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("invoice_item"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("promotion_code"),
+            stripe_core::decode::Key::new("start"),
+            stripe_core::decode::Key::new("subscription"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 11,
+                    }
+                }
+                5 => {
+                    match key {
+                        "start" => 9,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "coupon" => 1,
+                        "object" => 7,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "deleted" => 3,
+                        "invoice" => 5,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 2,
+                        _ => 11,
+                    }
+                }
+                12 => {
+                    match key {
+                        "invoice_item" => 6,
+                        "subscription" => 10,
+                        _ => 11,
+                    }
+                }
+                14 => {
+                    match key {
+                        "promotion_code" => 8,
+                        _ => 11,
+                    }
+                }
+                16 => {
+                    match key {
+                        "checkout_session" => 0,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut checkout_session = None;
         let mut coupon = None;
         let mut customer = None;
@@ -66,62 +136,21 @@ impl stripe_core::Decode for DeletedDiscount {
         let mut start = None;
         let mut subscription = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start_2 = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "start" => decoder.required_into(&mut start)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "coupon" => decoder.optional_into(&mut coupon)?,
-                        "object" => decoder.object_name_into(&mut object, "discount")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "deleted" => decoder.required_into(&mut deleted)?,
-                        "invoice" => decoder.optional_into(&mut invoice)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "invoice_item" => decoder.optional_into(&mut invoice_item)?,
-                        "subscription" => decoder.optional_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "promotion_code" => decoder.optional_into(&mut promotion_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "checkout_session" => {
-                            decoder.optional_into(&mut checkout_session)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut checkout_session)?,
+                1 => decoder.optional_into(&mut coupon)?,
+                2 => decoder.optional_into(&mut customer)?,
+                3 => decoder.required_into(&mut deleted)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.optional_into(&mut invoice)?,
+                6 => decoder.optional_into(&mut invoice_item)?,
+                7 => decoder.object_name_into(&mut object, "discount")?,
+                8 => decoder.optional_into(&mut promotion_code)?,
+                9 => decoder.required_into(&mut start)?,
+                10 => decoder.optional_into(&mut subscription)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -29,16 +29,31 @@ impl stripe_core::Decode for DeletedTaxId {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("deleted"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "deleted" => 0,
+                "id" => 1,
+                "object" => 2,
+                _ => 3,
+            }
+        }
         let mut deleted = None;
         let mut id = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "deleted" => decoder.required_into(&mut deleted)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "tax_id")?,
+                0 => decoder.required_into(&mut deleted)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.object_name_into(&mut object, "tax_id")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -61,6 +61,86 @@ impl stripe_core::Decode for Dispute {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("balance_transactions"),
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("evidence"),
+            stripe_core::decode::Key::new("evidence_details"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("is_charge_refundable"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("payment_method_details"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "charge" => 2,
+                        "object" => 11,
+                        "reason" => 14,
+                        "status" => 15,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 4,
+                        "evidence" => 5,
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        _ => 16,
+                    }
+                }
+                14 => {
+                    match key {
+                        "payment_intent" => 12,
+                        _ => 16,
+                    }
+                }
+                16 => {
+                    match key {
+                        "evidence_details" => 6,
+                        _ => 16,
+                    }
+                }
+                20 => {
+                    match key {
+                        "balance_transactions" => 1,
+                        "is_charge_refundable" => 8,
+                        _ => 16,
+                    }
+                }
+                22 => {
+                    match key {
+                        "payment_method_details" => 13,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut amount = None;
         let mut balance_transactions = None;
         let mut charge = None;
@@ -78,73 +158,26 @@ impl stripe_core::Decode for Dispute {
         let mut reason = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "charge" => decoder.required_into(&mut charge)?,
-                        "object" => decoder.object_name_into(&mut object, "dispute")?,
-                        "reason" => decoder.required_into(&mut reason)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "evidence" => decoder.required_into(&mut evidence)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "evidence_details" => {
-                            decoder.required_into(&mut evidence_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "balance_transactions" => {
-                            decoder.required_into(&mut balance_transactions)?
-                        }
-                        "is_charge_refundable" => {
-                            decoder.required_into(&mut is_charge_refundable)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "payment_method_details" => {
-                            decoder.optional_into(&mut payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut balance_transactions)?,
+                2 => decoder.required_into(&mut charge)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut currency)?,
+                5 => decoder.required_into(&mut evidence)?,
+                6 => decoder.required_into(&mut evidence_details)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.required_into(&mut is_charge_refundable)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.required_into(&mut metadata)?,
+                11 => decoder.object_name_into(&mut object, "dispute")?,
+                12 => decoder.optional_into(&mut payment_intent)?,
+                13 => decoder.optional_into(&mut payment_method_details)?,
+                14 => decoder.required_into(&mut reason)?,
+                15 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -297,6 +330,138 @@ impl stripe_core::Decode for DisputeEvidence {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("access_activity_log"),
+            stripe_core::decode::Key::new("billing_address"),
+            stripe_core::decode::Key::new("cancellation_policy"),
+            stripe_core::decode::Key::new("cancellation_policy_disclosure"),
+            stripe_core::decode::Key::new("cancellation_rebuttal"),
+            stripe_core::decode::Key::new("customer_communication"),
+            stripe_core::decode::Key::new("customer_email_address"),
+            stripe_core::decode::Key::new("customer_name"),
+            stripe_core::decode::Key::new("customer_purchase_ip"),
+            stripe_core::decode::Key::new("customer_signature"),
+            stripe_core::decode::Key::new("duplicate_charge_documentation"),
+            stripe_core::decode::Key::new("duplicate_charge_explanation"),
+            stripe_core::decode::Key::new("duplicate_charge_id"),
+            stripe_core::decode::Key::new("product_description"),
+            stripe_core::decode::Key::new("receipt"),
+            stripe_core::decode::Key::new("refund_policy"),
+            stripe_core::decode::Key::new("refund_policy_disclosure"),
+            stripe_core::decode::Key::new("refund_refusal_explanation"),
+            stripe_core::decode::Key::new("service_date"),
+            stripe_core::decode::Key::new("service_documentation"),
+            stripe_core::decode::Key::new("shipping_address"),
+            stripe_core::decode::Key::new("shipping_carrier"),
+            stripe_core::decode::Key::new("shipping_date"),
+            stripe_core::decode::Key::new("shipping_documentation"),
+            stripe_core::decode::Key::new("shipping_tracking_number"),
+            stripe_core::decode::Key::new("uncategorized_file"),
+            stripe_core::decode::Key::new("uncategorized_text"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 28] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                7 => {
+                    match key {
+                        "receipt" => 14,
+                        _ => 27,
+                    }
+                }
+                12 => {
+                    match key {
+                        "service_date" => 18,
+                        _ => 27,
+                    }
+                }
+                13 => {
+                    match key {
+                        "customer_name" => 7,
+                        "refund_policy" => 15,
+                        "shipping_date" => 22,
+                        _ => 27,
+                    }
+                }
+                15 => {
+                    match key {
+                        "billing_address" => 1,
+                        _ => 27,
+                    }
+                }
+                16 => {
+                    match key {
+                        "shipping_address" => 20,
+                        "shipping_carrier" => 21,
+                        _ => 27,
+                    }
+                }
+                18 => {
+                    match key {
+                        "customer_signature" => 9,
+                        "uncategorized_file" => 25,
+                        "uncategorized_text" => 26,
+                        _ => 27,
+                    }
+                }
+                19 => {
+                    match key {
+                        "access_activity_log" => 0,
+                        "cancellation_policy" => 2,
+                        "duplicate_charge_id" => 12,
+                        "product_description" => 13,
+                        _ => 27,
+                    }
+                }
+                20 => {
+                    match key {
+                        "customer_purchase_ip" => 8,
+                        _ => 27,
+                    }
+                }
+                21 => {
+                    match key {
+                        "cancellation_rebuttal" => 4,
+                        "service_documentation" => 19,
+                        _ => 27,
+                    }
+                }
+                22 => {
+                    match key {
+                        "customer_communication" => 5,
+                        "customer_email_address" => 6,
+                        "shipping_documentation" => 23,
+                        _ => 27,
+                    }
+                }
+                24 => {
+                    match key {
+                        "refund_policy_disclosure" => 16,
+                        "shipping_tracking_number" => 24,
+                        _ => 27,
+                    }
+                }
+                26 => {
+                    match key {
+                        "refund_refusal_explanation" => 17,
+                        _ => 27,
+                    }
+                }
+                28 => {
+                    match key {
+                        "duplicate_charge_explanation" => 11,
+                        _ => 27,
+                    }
+                }
+                30 => {
+                    match key {
+                        "cancellation_policy_disclosure" => 3,
+                        "duplicate_charge_documentation" => 10,
+                        _ => 27,
+                    }
+                }
+                _ => 27,
+            }
+        }
         let mut access_activity_log = None;
         let mut billing_address = None;
         let mut cancellation_policy = None;
@@ -325,148 +490,37 @@ impl stripe_core::Decode for DisputeEvidence {
         let mut uncategorized_file = None;
         let mut uncategorized_text = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                7 => {
-                    match key {
-                        "receipt" => decoder.optional_into(&mut receipt)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "service_date" => decoder.optional_into(&mut service_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "customer_name" => decoder.optional_into(&mut customer_name)?,
-                        "refund_policy" => decoder.optional_into(&mut refund_policy)?,
-                        "shipping_date" => decoder.optional_into(&mut shipping_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "billing_address" => decoder.optional_into(&mut billing_address)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "shipping_address" => {
-                            decoder.optional_into(&mut shipping_address)?
-                        }
-                        "shipping_carrier" => {
-                            decoder.optional_into(&mut shipping_carrier)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "customer_signature" => {
-                            decoder.optional_into(&mut customer_signature)?
-                        }
-                        "uncategorized_file" => {
-                            decoder.optional_into(&mut uncategorized_file)?
-                        }
-                        "uncategorized_text" => {
-                            decoder.optional_into(&mut uncategorized_text)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "access_activity_log" => {
-                            decoder.optional_into(&mut access_activity_log)?
-                        }
-                        "cancellation_policy" => {
-                            decoder.optional_into(&mut cancellation_policy)?
-                        }
-                        "duplicate_charge_id" => {
-                            decoder.optional_into(&mut duplicate_charge_id)?
-                        }
-                        "product_description" => {
-                            decoder.optional_into(&mut product_description)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "customer_purchase_ip" => {
-                            decoder.optional_into(&mut customer_purchase_ip)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "cancellation_rebuttal" => {
-                            decoder.optional_into(&mut cancellation_rebuttal)?
-                        }
-                        "service_documentation" => {
-                            decoder.optional_into(&mut service_documentation)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "customer_communication" => {
-                            decoder.optional_into(&mut customer_communication)?
-                        }
-                        "customer_email_address" => {
-                            decoder.optional_into(&mut customer_email_address)?
-                        }
-                        "shipping_documentation" => {
-                            decoder.optional_into(&mut shipping_documentation)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                24 => {
-                    match key {
-                        "refund_policy_disclosure" => {
-                            decoder.optional_into(&mut refund_policy_disclosure)?
-                        }
-                        "shipping_tracking_number" => {
-                            decoder.optional_into(&mut shipping_tracking_number)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "refund_refusal_explanation" => {
-                            decoder.optional_into(&mut refund_refusal_explanation)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                28 => {
-                    match key {
-                        "duplicate_charge_explanation" => {
-                            decoder.optional_into(&mut duplicate_charge_explanation)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                30 => {
-                    match key {
-                        "cancellation_policy_disclosure" => {
-                            decoder.optional_into(&mut cancellation_policy_disclosure)?
-                        }
-                        "duplicate_charge_documentation" => {
-                            decoder.optional_into(&mut duplicate_charge_documentation)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut access_activity_log)?,
+                1 => decoder.optional_into(&mut billing_address)?,
+                2 => decoder.optional_into(&mut cancellation_policy)?,
+                3 => decoder.optional_into(&mut cancellation_policy_disclosure)?,
+                4 => decoder.optional_into(&mut cancellation_rebuttal)?,
+                5 => decoder.optional_into(&mut customer_communication)?,
+                6 => decoder.optional_into(&mut customer_email_address)?,
+                7 => decoder.optional_into(&mut customer_name)?,
+                8 => decoder.optional_into(&mut customer_purchase_ip)?,
+                9 => decoder.optional_into(&mut customer_signature)?,
+                10 => decoder.optional_into(&mut duplicate_charge_documentation)?,
+                11 => decoder.optional_into(&mut duplicate_charge_explanation)?,
+                12 => decoder.optional_into(&mut duplicate_charge_id)?,
+                13 => decoder.optional_into(&mut product_description)?,
+                14 => decoder.optional_into(&mut receipt)?,
+                15 => decoder.optional_into(&mut refund_policy)?,
+                16 => decoder.optional_into(&mut refund_policy_disclosure)?,
+                17 => decoder.optional_into(&mut refund_refusal_explanation)?,
+                18 => decoder.optional_into(&mut service_date)?,
+                19 => decoder.optional_into(&mut service_documentation)?,
+                20 => decoder.optional_into(&mut shipping_address)?,
+                21 => decoder.optional_into(&mut shipping_carrier)?,
+                22 => decoder.optional_into(&mut shipping_date)?,
+                23 => decoder.optional_into(&mut shipping_documentation)?,
+                24 => decoder.optional_into(&mut shipping_tracking_number)?,
+                25 => decoder.optional_into(&mut uncategorized_file)?,
+                26 => decoder.optional_into(&mut uncategorized_text)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -533,18 +587,35 @@ impl stripe_core::Decode for DisputeEvidenceDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("due_by"),
+            stripe_core::decode::Key::new("has_evidence"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("submission_count"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "due_by" => 0,
+                "has_evidence" => 1,
+                "past_due" => 2,
+                "submission_count" => 3,
+                _ => 4,
+            }
+        }
         let mut due_by = None;
         let mut has_evidence = None;
         let mut past_due = None;
         let mut submission_count = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "due_by" => decoder.optional_into(&mut due_by)?,
-                "has_evidence" => decoder.required_into(&mut has_evidence)?,
-                "past_due" => decoder.required_into(&mut past_due)?,
-                "submission_count" => decoder.required_into(&mut submission_count)?,
+                0 => decoder.optional_into(&mut due_by)?,
+                1 => decoder.required_into(&mut has_evidence)?,
+                2 => decoder.required_into(&mut past_due)?,
+                3 => decoder.required_into(&mut submission_count)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -596,14 +667,27 @@ impl stripe_core::Decode for DisputePaymentMethodDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "card" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut card = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "card" => decoder.optional_into(&mut card)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut card)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -638,14 +722,27 @@ impl stripe_core::Decode for DisputePaymentMethodDetailsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("network_reason_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "brand" => 0,
+                "network_reason_code" => 1,
+                _ => 2,
+            }
+        }
         let mut brand = None;
         let mut network_reason_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "brand" => decoder.required_into(&mut brand)?,
-                "network_reason_code" => decoder.optional_into(&mut network_reason_code)?,
+                0 => decoder.required_into(&mut brand)?,
+                1 => decoder.optional_into(&mut network_reason_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -46,6 +46,30 @@ impl stripe_core::Decode for FeeRefund {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("fee"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "balance_transaction" => 1,
+                "created" => 2,
+                "currency" => 3,
+                "fee" => 4,
+                "id" => 5,
+                "metadata" => 6,
+                "object" => 7,
+                _ => 8,
+            }
+        }
         let mut amount = None;
         let mut balance_transaction = None;
         let mut created = None;
@@ -55,17 +79,18 @@ impl stripe_core::Decode for FeeRefund {
         let mut metadata = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "balance_transaction" => decoder.optional_into(&mut balance_transaction)?,
-                "created" => decoder.required_into(&mut created)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "fee" => decoder.required_into(&mut fee)?,
-                "id" => decoder.required_into(&mut id)?,
-                "metadata" => decoder.optional_into(&mut metadata)?,
-                "object" => decoder.object_name_into(&mut object, "fee_refund")?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut balance_transaction)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.required_into(&mut fee)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.optional_into(&mut metadata)?,
+                7 => decoder.object_name_into(&mut object, "fee_refund")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

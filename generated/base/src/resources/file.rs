@@ -59,6 +59,76 @@ impl stripe_core::Decode for File {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("filename"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("links"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("purpose"),
+            stripe_core::decode::Key::new("size"),
+            stripe_core::decode::Key::new("title"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 3,
+                        _ => 11,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 10,
+                        _ => 11,
+                    }
+                }
+                4 => {
+                    match key {
+                        "size" => 7,
+                        "type" => 9,
+                        _ => 11,
+                    }
+                }
+                5 => {
+                    match key {
+                        "links" => 4,
+                        "title" => 8,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 5,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        "purpose" => 6,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "filename" => 2,
+                        _ => 11,
+                    }
+                }
+                10 => {
+                    match key {
+                        "expires_at" => 1,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut created = None;
         let mut expires_at = None;
         let mut filename = None;
@@ -71,60 +141,21 @@ impl stripe_core::Decode for File {
         let mut type_ = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.optional_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "size" => decoder.required_into(&mut size)?,
-                        "type" => decoder.optional_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "links" => decoder.optional_into(&mut links)?,
-                        "title" => decoder.optional_into(&mut title)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "file")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "purpose" => decoder.required_into(&mut purpose)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "filename" => decoder.optional_into(&mut filename)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "expires_at" => decoder.optional_into(&mut expires_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.optional_into(&mut expires_at)?,
+                2 => decoder.optional_into(&mut filename)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.optional_into(&mut links)?,
+                5 => decoder.object_name_into(&mut object, "file")?,
+                6 => decoder.required_into(&mut purpose)?,
+                7 => decoder.required_into(&mut size)?,
+                8 => decoder.optional_into(&mut title)?,
+                9 => decoder.optional_into(&mut type_)?,
+                10 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -46,6 +46,67 @@ impl stripe_core::Decode for FileLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("expired"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("file"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 9,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 8,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "file" => 3,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 7,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        "expired" => 1,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 5,
+                        "metadata" => 6,
+                        _ => 9,
+                    }
+                }
+                10 => {
+                    match key {
+                        "expires_at" => 2,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut created = None;
         let mut expired = None;
         let mut expires_at = None;
@@ -56,53 +117,19 @@ impl stripe_core::Decode for FileLink {
         let mut object: Option<()> = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.optional_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "file" => decoder.required_into(&mut file)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "file_link")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "expired" => decoder.required_into(&mut expired)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "expires_at" => decoder.optional_into(&mut expires_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut expired)?,
+                2 => decoder.optional_into(&mut expires_at)?,
+                3 => decoder.required_into(&mut file)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.required_into(&mut metadata)?,
+                7 => decoder.object_name_into(&mut object, "file_link")?,
+                8 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -30,22 +30,39 @@ impl stripe_core::Decode for FundingInstructions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_transfer"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("funding_type"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_transfer" => 0,
+                "currency" => 1,
+                "funding_type" => 2,
+                "livemode" => 3,
+                "object" => 4,
+                _ => 5,
+            }
+        }
         let mut bank_transfer = None;
         let mut currency = None;
         let mut funding_type = None;
         let mut livemode = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_transfer" => decoder.required_into(&mut bank_transfer)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "funding_type" => decoder.required_into(&mut funding_type)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "funding_instructions")?
-                }
+                0 => decoder.required_into(&mut bank_transfer)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.required_into(&mut funding_type)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "funding_instructions")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -100,16 +117,31 @@ impl stripe_core::Decode for FundingInstructionsBankTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("financial_addresses"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                "financial_addresses" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut country = None;
         let mut financial_addresses = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.required_into(&mut country)?,
-                "financial_addresses" => decoder.required_into(&mut financial_addresses)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.required_into(&mut country)?,
+                1 => decoder.required_into(&mut financial_addresses)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -17,14 +17,27 @@ impl stripe_core::Decode for AutomaticTax {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "status" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "status" => decoder.optional_into(&mut status)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.optional_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -329,6 +342,301 @@ impl stripe_core::Decode for Invoice {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_country"),
+            stripe_core::decode::Key::new("account_name"),
+            stripe_core::decode::Key::new("account_tax_ids"),
+            stripe_core::decode::Key::new("amount_due"),
+            stripe_core::decode::Key::new("amount_paid"),
+            stripe_core::decode::Key::new("amount_remaining"),
+            stripe_core::decode::Key::new("amount_shipping"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("application_fee_amount"),
+            stripe_core::decode::Key::new("attempt_count"),
+            stripe_core::decode::Key::new("attempted"),
+            stripe_core::decode::Key::new("auto_advance"),
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("billing_reason"),
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("collection_method"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("custom_fields"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("customer_address"),
+            stripe_core::decode::Key::new("customer_email"),
+            stripe_core::decode::Key::new("customer_name"),
+            stripe_core::decode::Key::new("customer_phone"),
+            stripe_core::decode::Key::new("customer_shipping"),
+            stripe_core::decode::Key::new("customer_tax_exempt"),
+            stripe_core::decode::Key::new("customer_tax_ids"),
+            stripe_core::decode::Key::new("default_payment_method"),
+            stripe_core::decode::Key::new("default_source"),
+            stripe_core::decode::Key::new("default_tax_rates"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discount"),
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("due_date"),
+            stripe_core::decode::Key::new("effective_at"),
+            stripe_core::decode::Key::new("ending_balance"),
+            stripe_core::decode::Key::new("footer"),
+            stripe_core::decode::Key::new("from_invoice"),
+            stripe_core::decode::Key::new("hosted_invoice_url"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice_pdf"),
+            stripe_core::decode::Key::new("last_finalization_error"),
+            stripe_core::decode::Key::new("latest_revision"),
+            stripe_core::decode::Key::new("lines"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("next_payment_attempt"),
+            stripe_core::decode::Key::new("number"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("paid"),
+            stripe_core::decode::Key::new("paid_out_of_band"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("payment_settings"),
+            stripe_core::decode::Key::new("period_end"),
+            stripe_core::decode::Key::new("period_start"),
+            stripe_core::decode::Key::new("post_payment_credit_notes_amount"),
+            stripe_core::decode::Key::new("pre_payment_credit_notes_amount"),
+            stripe_core::decode::Key::new("quote"),
+            stripe_core::decode::Key::new("receipt_number"),
+            stripe_core::decode::Key::new("rendering_options"),
+            stripe_core::decode::Key::new("shipping_cost"),
+            stripe_core::decode::Key::new("shipping_details"),
+            stripe_core::decode::Key::new("starting_balance"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+            stripe_core::decode::Key::new("subscription"),
+            stripe_core::decode::Key::new("subscription_details"),
+            stripe_core::decode::Key::new("subscription_proration_date"),
+            stripe_core::decode::Key::new("subtotal"),
+            stripe_core::decode::Key::new("subtotal_excluding_tax"),
+            stripe_core::decode::Key::new("tax"),
+            stripe_core::decode::Key::new("test_clock"),
+            stripe_core::decode::Key::new("threshold_reason"),
+            stripe_core::decode::Key::new("total"),
+            stripe_core::decode::Key::new("total_discount_amounts"),
+            stripe_core::decode::Key::new("total_excluding_tax"),
+            stripe_core::decode::Key::new("total_tax_amounts"),
+            stripe_core::decode::Key::new("transfer_data"),
+            stripe_core::decode::Key::new("webhooks_delivered_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 82] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 39,
+                        _ => 81,
+                    }
+                }
+                3 => {
+                    match key {
+                        "tax" => 72,
+                        _ => 81,
+                    }
+                }
+                4 => {
+                    match key {
+                        "paid" => 50,
+                        _ => 81,
+                    }
+                }
+                5 => {
+                    match key {
+                        "lines" => 43,
+                        "quote" => 58,
+                        "total" => 75,
+                        _ => 81,
+                    }
+                }
+                6 => {
+                    match key {
+                        "charge" => 14,
+                        "footer" => 36,
+                        "number" => 47,
+                        "object" => 48,
+                        "status" => 65,
+                        _ => 81,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 16,
+                        _ => 81,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 17,
+                        "customer" => 19,
+                        "discount" => 31,
+                        "due_date" => 33,
+                        "livemode" => 44,
+                        "metadata" => 45,
+                        "subtotal" => 70,
+                        _ => 81,
+                    }
+                }
+                9 => {
+                    match key {
+                        "attempted" => 10,
+                        "discounts" => 32,
+                        _ => 81,
+                    }
+                }
+                10 => {
+                    match key {
+                        "amount_due" => 3,
+                        "period_end" => 54,
+                        "test_clock" => 73,
+                        _ => 81,
+                    }
+                }
+                11 => {
+                    match key {
+                        "amount_paid" => 4,
+                        "application" => 7,
+                        "description" => 30,
+                        "invoice_pdf" => 40,
+                        _ => 81,
+                    }
+                }
+                12 => {
+                    match key {
+                        "account_name" => 1,
+                        "auto_advance" => 11,
+                        "effective_at" => 34,
+                        "from_invoice" => 37,
+                        "on_behalf_of" => 49,
+                        "period_start" => 55,
+                        "subscription" => 67,
+                        _ => 81,
+                    }
+                }
+                13 => {
+                    match key {
+                        "attempt_count" => 9,
+                        "automatic_tax" => 12,
+                        "custom_fields" => 18,
+                        "customer_name" => 22,
+                        "shipping_cost" => 61,
+                        "transfer_data" => 79,
+                        _ => 81,
+                    }
+                }
+                14 => {
+                    match key {
+                        "billing_reason" => 13,
+                        "customer_email" => 21,
+                        "customer_phone" => 23,
+                        "default_source" => 28,
+                        "ending_balance" => 35,
+                        "payment_intent" => 52,
+                        "receipt_number" => 59,
+                        _ => 81,
+                    }
+                }
+                15 => {
+                    match key {
+                        "account_country" => 0,
+                        "account_tax_ids" => 2,
+                        "amount_shipping" => 6,
+                        "latest_revision" => 42,
+                        _ => 81,
+                    }
+                }
+                16 => {
+                    match key {
+                        "amount_remaining" => 5,
+                        "customer_address" => 20,
+                        "customer_tax_ids" => 26,
+                        "paid_out_of_band" => 51,
+                        "payment_settings" => 53,
+                        "shipping_details" => 62,
+                        "starting_balance" => 63,
+                        "threshold_reason" => 74,
+                        _ => 81,
+                    }
+                }
+                17 => {
+                    match key {
+                        "collection_method" => 15,
+                        "customer_shipping" => 24,
+                        "default_tax_rates" => 29,
+                        "rendering_options" => 60,
+                        "total_tax_amounts" => 78,
+                        _ => 81,
+                    }
+                }
+                18 => {
+                    match key {
+                        "hosted_invoice_url" => 38,
+                        "status_transitions" => 66,
+                        _ => 81,
+                    }
+                }
+                19 => {
+                    match key {
+                        "customer_tax_exempt" => 25,
+                        "total_excluding_tax" => 77,
+                        _ => 81,
+                    }
+                }
+                20 => {
+                    match key {
+                        "next_payment_attempt" => 46,
+                        "statement_descriptor" => 64,
+                        "subscription_details" => 68,
+                        _ => 81,
+                    }
+                }
+                21 => {
+                    match key {
+                        "webhooks_delivered_at" => 80,
+                        _ => 81,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_fee_amount" => 8,
+                        "default_payment_method" => 27,
+                        "subtotal_excluding_tax" => 71,
+                        "total_discount_amounts" => 76,
+                        _ => 81,
+                    }
+                }
+                23 => {
+                    match key {
+                        "last_finalization_error" => 41,
+                        _ => 81,
+                    }
+                }
+                27 => {
+                    match key {
+                        "subscription_proration_date" => 69,
+                        _ => 81,
+                    }
+                }
+                31 => {
+                    match key {
+                        "pre_payment_credit_notes_amount" => 57,
+                        _ => 81,
+                    }
+                }
+                32 => {
+                    match key {
+                        "post_payment_credit_notes_amount" => 56,
+                        _ => 81,
+                    }
+                }
+                _ => 81,
+            }
+        }
         let mut account_country = None;
         let mut account_name = None;
         let mut account_tax_ids = None;
@@ -411,273 +719,91 @@ impl stripe_core::Decode for Invoice {
         let mut transfer_data = None;
         let mut webhooks_delivered_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.optional_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "tax" => decoder.optional_into(&mut tax)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "paid" => decoder.optional_into(&mut paid)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "lines" => decoder.required_into(&mut lines)?,
-                        "quote" => decoder.optional_into(&mut quote)?,
-                        "total" => decoder.required_into(&mut total)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "charge" => decoder.optional_into(&mut charge)?,
-                        "footer" => decoder.optional_into(&mut footer)?,
-                        "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.object_name_into(&mut object, "invoice")?,
-                        "status" => decoder.optional_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "discount" => decoder.optional_into(&mut discount)?,
-                        "due_date" => decoder.optional_into(&mut due_date)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "subtotal" => decoder.required_into(&mut subtotal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "attempted" => decoder.required_into(&mut attempted)?,
-                        "discounts" => decoder.optional_into(&mut discounts)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "amount_due" => decoder.required_into(&mut amount_due)?,
-                        "period_end" => decoder.required_into(&mut period_end)?,
-                        "test_clock" => decoder.optional_into(&mut test_clock)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "amount_paid" => decoder.required_into(&mut amount_paid)?,
-                        "application" => decoder.optional_into(&mut application)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        "invoice_pdf" => decoder.optional_into(&mut invoice_pdf)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "account_name" => decoder.optional_into(&mut account_name)?,
-                        "auto_advance" => decoder.optional_into(&mut auto_advance)?,
-                        "effective_at" => decoder.optional_into(&mut effective_at)?,
-                        "from_invoice" => decoder.optional_into(&mut from_invoice)?,
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        "period_start" => decoder.required_into(&mut period_start)?,
-                        "subscription" => decoder.optional_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "attempt_count" => decoder.required_into(&mut attempt_count)?,
-                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
-                        "custom_fields" => decoder.optional_into(&mut custom_fields)?,
-                        "customer_name" => decoder.optional_into(&mut customer_name)?,
-                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "billing_reason" => decoder.optional_into(&mut billing_reason)?,
-                        "customer_email" => decoder.optional_into(&mut customer_email)?,
-                        "customer_phone" => decoder.optional_into(&mut customer_phone)?,
-                        "default_source" => decoder.optional_into(&mut default_source)?,
-                        "ending_balance" => decoder.optional_into(&mut ending_balance)?,
-                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                        "receipt_number" => decoder.optional_into(&mut receipt_number)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "account_country" => decoder.optional_into(&mut account_country)?,
-                        "account_tax_ids" => decoder.optional_into(&mut account_tax_ids)?,
-                        "amount_shipping" => decoder.required_into(&mut amount_shipping)?,
-                        "latest_revision" => decoder.optional_into(&mut latest_revision)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "amount_remaining" => {
-                            decoder.required_into(&mut amount_remaining)?
-                        }
-                        "customer_address" => {
-                            decoder.optional_into(&mut customer_address)?
-                        }
-                        "customer_tax_ids" => {
-                            decoder.optional_into(&mut customer_tax_ids)?
-                        }
-                        "paid_out_of_band" => {
-                            decoder.optional_into(&mut paid_out_of_band)?
-                        }
-                        "payment_settings" => {
-                            decoder.required_into(&mut payment_settings)?
-                        }
-                        "shipping_details" => {
-                            decoder.optional_into(&mut shipping_details)?
-                        }
-                        "starting_balance" => {
-                            decoder.required_into(&mut starting_balance)?
-                        }
-                        "threshold_reason" => {
-                            decoder.optional_into(&mut threshold_reason)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "collection_method" => {
-                            decoder.required_into(&mut collection_method)?
-                        }
-                        "customer_shipping" => {
-                            decoder.optional_into(&mut customer_shipping)?
-                        }
-                        "default_tax_rates" => {
-                            decoder.required_into(&mut default_tax_rates)?
-                        }
-                        "rendering_options" => {
-                            decoder.optional_into(&mut rendering_options)?
-                        }
-                        "total_tax_amounts" => {
-                            decoder.optional_into(&mut total_tax_amounts)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "hosted_invoice_url" => {
-                            decoder.optional_into(&mut hosted_invoice_url)?
-                        }
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "customer_tax_exempt" => {
-                            decoder.optional_into(&mut customer_tax_exempt)?
-                        }
-                        "total_excluding_tax" => {
-                            decoder.optional_into(&mut total_excluding_tax)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "next_payment_attempt" => {
-                            decoder.optional_into(&mut next_payment_attempt)?
-                        }
-                        "statement_descriptor" => {
-                            decoder.optional_into(&mut statement_descriptor)?
-                        }
-                        "subscription_details" => {
-                            decoder.optional_into(&mut subscription_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "webhooks_delivered_at" => {
-                            decoder.optional_into(&mut webhooks_delivered_at)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_fee_amount" => {
-                            decoder.optional_into(&mut application_fee_amount)?
-                        }
-                        "default_payment_method" => {
-                            decoder.optional_into(&mut default_payment_method)?
-                        }
-                        "subtotal_excluding_tax" => {
-                            decoder.optional_into(&mut subtotal_excluding_tax)?
-                        }
-                        "total_discount_amounts" => {
-                            decoder.optional_into(&mut total_discount_amounts)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "last_finalization_error" => {
-                            decoder.optional_into(&mut last_finalization_error)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "subscription_proration_date" => {
-                            decoder.optional_into(&mut subscription_proration_date)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                31 => {
-                    match key {
-                        "pre_payment_credit_notes_amount" => {
-                            decoder.required_into(&mut pre_payment_credit_notes_amount)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                32 => {
-                    match key {
-                        "post_payment_credit_notes_amount" => {
-                            decoder.required_into(&mut post_payment_credit_notes_amount)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account_country)?,
+                1 => decoder.optional_into(&mut account_name)?,
+                2 => decoder.optional_into(&mut account_tax_ids)?,
+                3 => decoder.required_into(&mut amount_due)?,
+                4 => decoder.required_into(&mut amount_paid)?,
+                5 => decoder.required_into(&mut amount_remaining)?,
+                6 => decoder.required_into(&mut amount_shipping)?,
+                7 => decoder.optional_into(&mut application)?,
+                8 => decoder.optional_into(&mut application_fee_amount)?,
+                9 => decoder.required_into(&mut attempt_count)?,
+                10 => decoder.required_into(&mut attempted)?,
+                11 => decoder.optional_into(&mut auto_advance)?,
+                12 => decoder.required_into(&mut automatic_tax)?,
+                13 => decoder.optional_into(&mut billing_reason)?,
+                14 => decoder.optional_into(&mut charge)?,
+                15 => decoder.required_into(&mut collection_method)?,
+                16 => decoder.required_into(&mut created)?,
+                17 => decoder.required_into(&mut currency)?,
+                18 => decoder.optional_into(&mut custom_fields)?,
+                19 => decoder.optional_into(&mut customer)?,
+                20 => decoder.optional_into(&mut customer_address)?,
+                21 => decoder.optional_into(&mut customer_email)?,
+                22 => decoder.optional_into(&mut customer_name)?,
+                23 => decoder.optional_into(&mut customer_phone)?,
+                24 => decoder.optional_into(&mut customer_shipping)?,
+                25 => decoder.optional_into(&mut customer_tax_exempt)?,
+                26 => decoder.optional_into(&mut customer_tax_ids)?,
+                27 => decoder.optional_into(&mut default_payment_method)?,
+                28 => decoder.optional_into(&mut default_source)?,
+                29 => decoder.required_into(&mut default_tax_rates)?,
+                30 => decoder.optional_into(&mut description)?,
+                31 => decoder.optional_into(&mut discount)?,
+                32 => decoder.optional_into(&mut discounts)?,
+                33 => decoder.optional_into(&mut due_date)?,
+                34 => decoder.optional_into(&mut effective_at)?,
+                35 => decoder.optional_into(&mut ending_balance)?,
+                36 => decoder.optional_into(&mut footer)?,
+                37 => decoder.optional_into(&mut from_invoice)?,
+                38 => decoder.optional_into(&mut hosted_invoice_url)?,
+                39 => decoder.optional_into(&mut id)?,
+                40 => decoder.optional_into(&mut invoice_pdf)?,
+                41 => decoder.optional_into(&mut last_finalization_error)?,
+                42 => decoder.optional_into(&mut latest_revision)?,
+                43 => decoder.required_into(&mut lines)?,
+                44 => decoder.required_into(&mut livemode)?,
+                45 => decoder.optional_into(&mut metadata)?,
+                46 => decoder.optional_into(&mut next_payment_attempt)?,
+                47 => decoder.optional_into(&mut number)?,
+                48 => decoder.object_name_into(&mut object, "invoice")?,
+                49 => decoder.optional_into(&mut on_behalf_of)?,
+                50 => decoder.optional_into(&mut paid)?,
+                51 => decoder.optional_into(&mut paid_out_of_band)?,
+                52 => decoder.optional_into(&mut payment_intent)?,
+                53 => decoder.required_into(&mut payment_settings)?,
+                54 => decoder.required_into(&mut period_end)?,
+                55 => decoder.required_into(&mut period_start)?,
+                56 => decoder.required_into(&mut post_payment_credit_notes_amount)?,
+                57 => decoder.required_into(&mut pre_payment_credit_notes_amount)?,
+                58 => decoder.optional_into(&mut quote)?,
+                59 => decoder.optional_into(&mut receipt_number)?,
+                60 => decoder.optional_into(&mut rendering_options)?,
+                61 => decoder.optional_into(&mut shipping_cost)?,
+                62 => decoder.optional_into(&mut shipping_details)?,
+                63 => decoder.required_into(&mut starting_balance)?,
+                64 => decoder.optional_into(&mut statement_descriptor)?,
+                65 => decoder.optional_into(&mut status)?,
+                66 => decoder.required_into(&mut status_transitions)?,
+                67 => decoder.optional_into(&mut subscription)?,
+                68 => decoder.optional_into(&mut subscription_details)?,
+                69 => decoder.optional_into(&mut subscription_proration_date)?,
+                70 => decoder.required_into(&mut subtotal)?,
+                71 => decoder.optional_into(&mut subtotal_excluding_tax)?,
+                72 => decoder.optional_into(&mut tax)?,
+                73 => decoder.optional_into(&mut test_clock)?,
+                74 => decoder.optional_into(&mut threshold_reason)?,
+                75 => decoder.required_into(&mut total)?,
+                76 => decoder.optional_into(&mut total_discount_amounts)?,
+                77 => decoder.optional_into(&mut total_excluding_tax)?,
+                78 => decoder.optional_into(&mut total_tax_amounts)?,
+                79 => decoder.optional_into(&mut transfer_data)?,
+                80 => decoder.optional_into(&mut webhooks_delivered_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -866,12 +992,23 @@ impl stripe_core::Decode for InvoiceInstallmentsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.optional_into(&mut enabled)?,
+                0 => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -904,14 +1041,27 @@ impl stripe_core::Decode for InvoiceItemThresholdReason {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("line_item_ids"),
+            stripe_core::decode::Key::new("usage_gte"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "line_item_ids" => 0,
+                "usage_gte" => 1,
+                _ => 2,
+            }
+        }
         let mut line_item_ids = None;
         let mut usage_gte = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "line_item_ids" => decoder.required_into(&mut line_item_ids)?,
-                "usage_gte" => decoder.required_into(&mut usage_gte)?,
+                0 => decoder.required_into(&mut line_item_ids)?,
+                1 => decoder.required_into(&mut usage_gte)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -957,16 +1107,27 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("installments"),
+            stripe_core::decode::Key::new("request_three_d_secure"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "installments" => 0,
+                "request_three_d_secure" => 1,
+                _ => 2,
+            }
+        }
         let mut installments = None;
         let mut request_three_d_secure = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "installments" => decoder.optional_into(&mut installments)?,
-                "request_three_d_secure" => {
-                    decoder.optional_into(&mut request_three_d_secure)?
-                }
+                0 => decoder.optional_into(&mut installments)?,
+                1 => decoder.optional_into(&mut request_three_d_secure)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1004,14 +1165,27 @@ impl stripe_core::Decode for InvoiceThresholdReason {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_gte"),
+            stripe_core::decode::Key::new("item_reasons"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_gte" => 0,
+                "item_reasons" => 1,
+                _ => 2,
+            }
+        }
         let mut amount_gte = None;
         let mut item_reasons = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_gte" => decoder.optional_into(&mut amount_gte)?,
-                "item_reasons" => decoder.required_into(&mut item_reasons)?,
+                0 => decoder.optional_into(&mut amount_gte)?,
+                1 => decoder.required_into(&mut item_reasons)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1054,14 +1228,27 @@ impl stripe_core::Decode for InvoiceTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("destination"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "destination" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut destination = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "destination" => decoder.required_into(&mut destination)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1099,14 +1286,27 @@ impl stripe_core::Decode for InvoicesFromInvoice {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("action"),
+            stripe_core::decode::Key::new("invoice"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "action" => 0,
+                "invoice" => 1,
+                _ => 2,
+            }
+        }
         let mut action = None;
         let mut invoice = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "action" => decoder.required_into(&mut action)?,
-                "invoice" => decoder.required_into(&mut invoice)?,
+                0 => decoder.required_into(&mut action)?,
+                1 => decoder.required_into(&mut invoice)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1155,6 +1355,26 @@ impl stripe_core::Decode for InvoicesPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("customer_balance"),
+            stripe_core::decode::Key::new("konbini"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "acss_debit" => 0,
+                "bancontact" => 1,
+                "card" => 2,
+                "customer_balance" => 3,
+                "konbini" => 4,
+                "us_bank_account" => 5,
+                _ => 6,
+            }
+        }
         let mut acss_debit = None;
         let mut bancontact = None;
         let mut card = None;
@@ -1162,15 +1382,16 @@ impl stripe_core::Decode for InvoicesPaymentMethodOptions {
         let mut konbini = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                "bancontact" => decoder.optional_into(&mut bancontact)?,
-                "card" => decoder.optional_into(&mut card)?,
-                "customer_balance" => decoder.optional_into(&mut customer_balance)?,
-                "konbini" => decoder.optional_into(&mut konbini)?,
-                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut bancontact)?,
+                2 => decoder.optional_into(&mut card)?,
+                3 => decoder.optional_into(&mut customer_balance)?,
+                4 => decoder.optional_into(&mut konbini)?,
+                5 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1216,20 +1437,31 @@ impl stripe_core::Decode for InvoicesPaymentSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("default_mandate"),
+            stripe_core::decode::Key::new("payment_method_options"),
+            stripe_core::decode::Key::new("payment_method_types"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "default_mandate" => 0,
+                "payment_method_options" => 1,
+                "payment_method_types" => 2,
+                _ => 3,
+            }
+        }
         let mut default_mandate = None;
         let mut payment_method_options = None;
         let mut payment_method_types = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "default_mandate" => decoder.optional_into(&mut default_mandate)?,
-                "payment_method_options" => {
-                    decoder.optional_into(&mut payment_method_options)?
-                }
-                "payment_method_types" => {
-                    decoder.optional_into(&mut payment_method_types)?
-                }
+                0 => decoder.optional_into(&mut default_mandate)?,
+                1 => decoder.optional_into(&mut payment_method_options)?,
+                2 => decoder.optional_into(&mut payment_method_types)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1269,14 +1501,27 @@ impl stripe_core::Decode for InvoicesResourceInvoiceTaxId {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "type" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut type_ = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "type" => decoder.required_into(&mut type_)?,
-                "value" => decoder.optional_into(&mut value)?,
+                0 => decoder.required_into(&mut type_)?,
+                1 => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1318,20 +1563,35 @@ impl stripe_core::Decode for InvoicesStatusTransitions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("finalized_at"),
+            stripe_core::decode::Key::new("marked_uncollectible_at"),
+            stripe_core::decode::Key::new("paid_at"),
+            stripe_core::decode::Key::new("voided_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "finalized_at" => 0,
+                "marked_uncollectible_at" => 1,
+                "paid_at" => 2,
+                "voided_at" => 3,
+                _ => 4,
+            }
+        }
         let mut finalized_at = None;
         let mut marked_uncollectible_at = None;
         let mut paid_at = None;
         let mut voided_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "finalized_at" => decoder.optional_into(&mut finalized_at)?,
-                "marked_uncollectible_at" => {
-                    decoder.optional_into(&mut marked_uncollectible_at)?
-                }
-                "paid_at" => decoder.optional_into(&mut paid_at)?,
-                "voided_at" => decoder.optional_into(&mut voided_at)?,
+                0 => decoder.optional_into(&mut finalized_at)?,
+                1 => decoder.optional_into(&mut marked_uncollectible_at)?,
+                2 => decoder.optional_into(&mut paid_at)?,
+                3 => decoder.optional_into(&mut voided_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1369,12 +1629,23 @@ impl stripe_core::Decode for SubscriptionDetailsData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("metadata"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "metadata" => 0,
+                _ => 1,
+            }
+        }
         let mut metadata = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "metadata" => decoder.optional_into(&mut metadata)?,
+                0 => decoder.optional_into(&mut metadata)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -88,6 +88,118 @@ impl stripe_core::Decode for Invoiceitem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("date"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discountable"),
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("period"),
+            stripe_core::decode::Key::new("price"),
+            stripe_core::decode::Key::new("proration"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("subscription"),
+            stripe_core::decode::Key::new("subscription_item"),
+            stripe_core::decode::Key::new("tax_rates"),
+            stripe_core::decode::Key::new("test_clock"),
+            stripe_core::decode::Key::new("unit_amount"),
+            stripe_core::decode::Key::new("unit_amount_decimal"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 23] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 22,
+                    }
+                }
+                4 => {
+                    match key {
+                        "date" => 3,
+                        _ => 22,
+                    }
+                }
+                5 => {
+                    match key {
+                        "price" => 13,
+                        _ => 22,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 11,
+                        "period" => 12,
+                        _ => 22,
+                    }
+                }
+                7 => {
+                    match key {
+                        "invoice" => 8,
+                        _ => 22,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 1,
+                        "customer" => 2,
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        "quantity" => 15,
+                        _ => 22,
+                    }
+                }
+                9 => {
+                    match key {
+                        "discounts" => 6,
+                        "proration" => 14,
+                        "tax_rates" => 18,
+                        _ => 22,
+                    }
+                }
+                10 => {
+                    match key {
+                        "test_clock" => 19,
+                        _ => 22,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 4,
+                        "unit_amount" => 20,
+                        _ => 22,
+                    }
+                }
+                12 => {
+                    match key {
+                        "discountable" => 5,
+                        "subscription" => 16,
+                        _ => 22,
+                    }
+                }
+                17 => {
+                    match key {
+                        "subscription_item" => 17,
+                        _ => 22,
+                    }
+                }
+                19 => {
+                    match key {
+                        "unit_amount_decimal" => 21,
+                        _ => 22,
+                    }
+                }
+                _ => 22,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut customer = None;
@@ -111,95 +223,32 @@ impl stripe_core::Decode for Invoiceitem {
         let mut unit_amount = None;
         let mut unit_amount_decimal = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "date" => decoder.required_into(&mut date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "price" => decoder.optional_into(&mut price)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "invoiceitem")?,
-                        "period" => decoder.required_into(&mut period)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "invoice" => decoder.optional_into(&mut invoice)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.required_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "quantity" => decoder.required_into(&mut quantity)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "discounts" => decoder.optional_into(&mut discounts)?,
-                        "proration" => decoder.required_into(&mut proration)?,
-                        "tax_rates" => decoder.optional_into(&mut tax_rates)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "test_clock" => decoder.optional_into(&mut test_clock)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "unit_amount" => decoder.optional_into(&mut unit_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "discountable" => decoder.required_into(&mut discountable)?,
-                        "subscription" => decoder.optional_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "subscription_item" => {
-                            decoder.optional_into(&mut subscription_item)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "unit_amount_decimal" => {
-                            decoder.optional_into(&mut unit_amount_decimal)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.required_into(&mut customer)?,
+                3 => decoder.required_into(&mut date)?,
+                4 => decoder.optional_into(&mut description)?,
+                5 => decoder.required_into(&mut discountable)?,
+                6 => decoder.optional_into(&mut discounts)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.optional_into(&mut invoice)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.optional_into(&mut metadata)?,
+                11 => decoder.object_name_into(&mut object, "invoiceitem")?,
+                12 => decoder.required_into(&mut period)?,
+                13 => decoder.optional_into(&mut price)?,
+                14 => decoder.required_into(&mut proration)?,
+                15 => decoder.required_into(&mut quantity)?,
+                16 => decoder.optional_into(&mut subscription)?,
+                17 => decoder.optional_into(&mut subscription_item)?,
+                18 => decoder.optional_into(&mut tax_rates)?,
+                19 => decoder.optional_into(&mut test_clock)?,
+                20 => decoder.optional_into(&mut unit_amount)?,
+                21 => decoder.optional_into(&mut unit_amount_decimal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

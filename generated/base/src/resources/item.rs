@@ -52,6 +52,83 @@ impl stripe_core::Decode for Item {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_discount"),
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("price"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("taxes"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 12,
+                    }
+                }
+                5 => {
+                    match key {
+                        "price" => 9,
+                        "taxes" => 11,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 8,
+                        _ => 12,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 4,
+                        "quantity" => 10,
+                        _ => 12,
+                    }
+                }
+                9 => {
+                    match key {
+                        "discounts" => 6,
+                        _ => 12,
+                    }
+                }
+                10 => {
+                    match key {
+                        "amount_tax" => 2,
+                        _ => 12,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 5,
+                        _ => 12,
+                    }
+                }
+                12 => {
+                    match key {
+                        "amount_total" => 3,
+                        _ => 12,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_discount" => 0,
+                        "amount_subtotal" => 1,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut amount_discount = None;
         let mut amount_subtotal = None;
         let mut amount_tax = None;
@@ -65,66 +142,22 @@ impl stripe_core::Decode for Item {
         let mut quantity = None;
         let mut taxes = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "price" => decoder.optional_into(&mut price)?,
-                        "taxes" => decoder.optional_into(&mut taxes)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "item")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "quantity" => decoder.optional_into(&mut quantity)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "discounts" => decoder.optional_into(&mut discounts)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.required_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "amount_total" => decoder.required_into(&mut amount_total)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_discount" => decoder.required_into(&mut amount_discount)?,
-                        "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount_discount)?,
+                1 => decoder.required_into(&mut amount_subtotal)?,
+                2 => decoder.required_into(&mut amount_tax)?,
+                3 => decoder.required_into(&mut amount_total)?,
+                4 => decoder.required_into(&mut currency)?,
+                5 => decoder.required_into(&mut description)?,
+                6 => decoder.optional_into(&mut discounts)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.object_name_into(&mut object, "item")?,
+                9 => decoder.optional_into(&mut price)?,
+                10 => decoder.optional_into(&mut quantity)?,
+                11 => decoder.optional_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -16,14 +16,27 @@ impl stripe_core::Decode for InvoicesResourceLineItemsCreditedItems {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("invoice_line_items"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "invoice" => 0,
+                "invoice_line_items" => 1,
+                _ => 2,
+            }
+        }
         let mut invoice = None;
         let mut invoice_line_items = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "invoice" => decoder.required_into(&mut invoice)?,
-                "invoice_line_items" => decoder.required_into(&mut invoice_line_items)?,
+                0 => decoder.required_into(&mut invoice)?,
+                1 => decoder.required_into(&mut invoice_line_items)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -65,12 +78,23 @@ impl stripe_core::Decode for InvoicesResourceLineItemsProrationDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("credited_items"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "credited_items" => 0,
+                _ => 1,
+            }
+        }
         let mut credited_items = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "credited_items" => decoder.optional_into(&mut credited_items)?,
+                0 => decoder.optional_into(&mut credited_items)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -171,6 +195,120 @@ impl stripe_core::Decode for LineItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_excluding_tax"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discount_amounts"),
+            stripe_core::decode::Key::new("discountable"),
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice_item"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("period"),
+            stripe_core::decode::Key::new("price"),
+            stripe_core::decode::Key::new("proration"),
+            stripe_core::decode::Key::new("proration_details"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("subscription"),
+            stripe_core::decode::Key::new("subscription_item"),
+            stripe_core::decode::Key::new("tax_amounts"),
+            stripe_core::decode::Key::new("tax_rates"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("unit_amount_excluding_tax"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 24] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 23,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 21,
+                        _ => 23,
+                    }
+                }
+                5 => {
+                    match key {
+                        "price" => 13,
+                        _ => 23,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 11,
+                        "period" => 12,
+                        _ => 23,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 2,
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        "quantity" => 16,
+                        _ => 23,
+                    }
+                }
+                9 => {
+                    match key {
+                        "discounts" => 6,
+                        "proration" => 14,
+                        "tax_rates" => 20,
+                        _ => 23,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 3,
+                        "tax_amounts" => 19,
+                        _ => 23,
+                    }
+                }
+                12 => {
+                    match key {
+                        "discountable" => 5,
+                        "invoice_item" => 8,
+                        "subscription" => 17,
+                        _ => 23,
+                    }
+                }
+                16 => {
+                    match key {
+                        "discount_amounts" => 4,
+                        _ => 23,
+                    }
+                }
+                17 => {
+                    match key {
+                        "proration_details" => 15,
+                        "subscription_item" => 18,
+                        _ => 23,
+                    }
+                }
+                20 => {
+                    match key {
+                        "amount_excluding_tax" => 1,
+                        _ => 23,
+                    }
+                }
+                25 => {
+                    match key {
+                        "unit_amount_excluding_tax" => 22,
+                        _ => 23,
+                    }
+                }
+                _ => 23,
+            }
+        }
         let mut amount = None;
         let mut amount_excluding_tax = None;
         let mut currency = None;
@@ -195,102 +333,33 @@ impl stripe_core::Decode for LineItem {
         let mut type_ = None;
         let mut unit_amount_excluding_tax = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.optional_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "price" => decoder.optional_into(&mut price)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "line_item")?,
-                        "period" => decoder.required_into(&mut period)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "quantity" => decoder.optional_into(&mut quantity)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "discounts" => decoder.optional_into(&mut discounts)?,
-                        "proration" => decoder.optional_into(&mut proration)?,
-                        "tax_rates" => decoder.optional_into(&mut tax_rates)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "tax_amounts" => decoder.optional_into(&mut tax_amounts)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "discountable" => decoder.required_into(&mut discountable)?,
-                        "invoice_item" => decoder.optional_into(&mut invoice_item)?,
-                        "subscription" => decoder.optional_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "discount_amounts" => {
-                            decoder.optional_into(&mut discount_amounts)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "proration_details" => {
-                            decoder.optional_into(&mut proration_details)?
-                        }
-                        "subscription_item" => {
-                            decoder.optional_into(&mut subscription_item)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "amount_excluding_tax" => {
-                            decoder.optional_into(&mut amount_excluding_tax)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "unit_amount_excluding_tax" => {
-                            decoder.optional_into(&mut unit_amount_excluding_tax)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_excluding_tax)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.optional_into(&mut description)?,
+                4 => decoder.optional_into(&mut discount_amounts)?,
+                5 => decoder.required_into(&mut discountable)?,
+                6 => decoder.optional_into(&mut discounts)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.optional_into(&mut invoice_item)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.required_into(&mut metadata)?,
+                11 => decoder.object_name_into(&mut object, "line_item")?,
+                12 => decoder.required_into(&mut period)?,
+                13 => decoder.optional_into(&mut price)?,
+                14 => decoder.optional_into(&mut proration)?,
+                15 => decoder.optional_into(&mut proration_details)?,
+                16 => decoder.optional_into(&mut quantity)?,
+                17 => decoder.optional_into(&mut subscription)?,
+                18 => decoder.optional_into(&mut subscription_item)?,
+                19 => decoder.optional_into(&mut tax_amounts)?,
+                20 => decoder.optional_into(&mut tax_rates)?,
+                21 => decoder.optional_into(&mut type_)?,
+                22 => decoder.optional_into(&mut unit_amount_excluding_tax)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -23,16 +23,31 @@ impl stripe_core::Decode for LoginLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "object" => 1,
+                "url" => 2,
+                _ => 3,
+            }
+        }
         let mut created = None;
         let mut object: Option<()> = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "object" => decoder.object_name_into(&mut object, "login_link")?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.object_name_into(&mut object, "login_link")?,
+                2 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

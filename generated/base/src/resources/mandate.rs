@@ -24,18 +24,35 @@ impl stripe_core::Decode for CustomerAcceptance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("accepted_at"),
+            stripe_core::decode::Key::new("offline"),
+            stripe_core::decode::Key::new("online"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "accepted_at" => 0,
+                "offline" => 1,
+                "online" => 2,
+                "type" => 3,
+                _ => 4,
+            }
+        }
         let mut accepted_at = None;
         let mut offline = None;
         let mut online = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "accepted_at" => decoder.optional_into(&mut accepted_at)?,
-                "offline" => decoder.optional_into(&mut offline)?,
-                "online" => decoder.optional_into(&mut online)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut accepted_at)?,
+                1 => decoder.optional_into(&mut offline)?,
+                2 => decoder.optional_into(&mut online)?,
+                3 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -105,6 +122,86 @@ impl stripe_core::Decode for Mandate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("customer_acceptance"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("multi_use"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("payment_method"),
+            stripe_core::decode::Key::new("payment_method_details"),
+            stripe_core::decode::Key::new("single_use"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 1,
+                        _ => 11,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 10,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 4,
+                        "status" => 9,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 2,
+                        _ => 11,
+                    }
+                }
+                9 => {
+                    match key {
+                        "multi_use" => 3,
+                        _ => 11,
+                    }
+                }
+                10 => {
+                    match key {
+                        "single_use" => 8,
+                        _ => 11,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 5,
+                        _ => 11,
+                    }
+                }
+                14 => {
+                    match key {
+                        "payment_method" => 6,
+                        _ => 11,
+                    }
+                }
+                19 => {
+                    match key {
+                        "customer_acceptance" => 0,
+                        _ => 11,
+                    }
+                }
+                22 => {
+                    match key {
+                        "payment_method_details" => 7,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut customer_acceptance = None;
         let mut id = None;
         let mut livemode = None;
@@ -117,74 +214,21 @@ impl stripe_core::Decode for Mandate {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "mandate")?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "multi_use" => decoder.optional_into(&mut multi_use)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "single_use" => decoder.optional_into(&mut single_use)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "payment_method" => decoder.required_into(&mut payment_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "customer_acceptance" => {
-                            decoder.required_into(&mut customer_acceptance)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "payment_method_details" => {
-                            decoder.required_into(&mut payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut customer_acceptance)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => decoder.optional_into(&mut multi_use)?,
+                4 => decoder.object_name_into(&mut object, "mandate")?,
+                5 => decoder.optional_into(&mut on_behalf_of)?,
+                6 => decoder.required_into(&mut payment_method)?,
+                7 => decoder.required_into(&mut payment_method_details)?,
+                8 => decoder.optional_into(&mut single_use)?,
+                9 => decoder.required_into(&mut status)?,
+                10 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -255,20 +299,35 @@ impl stripe_core::Decode for MandateAcssDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("default_for"),
+            stripe_core::decode::Key::new("interval_description"),
+            stripe_core::decode::Key::new("payment_schedule"),
+            stripe_core::decode::Key::new("transaction_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "default_for" => 0,
+                "interval_description" => 1,
+                "payment_schedule" => 2,
+                "transaction_type" => 3,
+                _ => 4,
+            }
+        }
         let mut default_for = None;
         let mut interval_description = None;
         let mut payment_schedule = None;
         let mut transaction_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "default_for" => decoder.optional_into(&mut default_for)?,
-                "interval_description" => {
-                    decoder.optional_into(&mut interval_description)?
-                }
-                "payment_schedule" => decoder.required_into(&mut payment_schedule)?,
-                "transaction_type" => decoder.required_into(&mut transaction_type)?,
+                0 => decoder.optional_into(&mut default_for)?,
+                1 => decoder.optional_into(&mut interval_description)?,
+                2 => decoder.required_into(&mut payment_schedule)?,
+                3 => decoder.required_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -315,12 +374,23 @@ impl stripe_core::Decode for MandateAuBecsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "url" => 0,
+                _ => 1,
+            }
+        }
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -356,16 +426,31 @@ impl stripe_core::Decode for MandateBacsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("network_status"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "network_status" => 0,
+                "reference" => 1,
+                "url" => 2,
+                _ => 3,
+            }
+        }
         let mut network_status = None;
         let mut reference = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "network_status" => decoder.required_into(&mut network_status)?,
-                "reference" => decoder.required_into(&mut reference)?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut network_status)?,
+                1 => decoder.required_into(&mut reference)?,
+                2 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -433,6 +518,64 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("au_becs_debit"),
+            stripe_core::decode::Key::new("bacs_debit"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("cashapp"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("paypal"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "card" => 3,
+                        "link" => 5,
+                        "type" => 8,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "paypal" => 6,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "cashapp" => 4,
+                        _ => 10,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 0,
+                        "bacs_debit" => 2,
+                        "sepa_debit" => 7,
+                        _ => 10,
+                    }
+                }
+                13 => {
+                    match key {
+                        "au_becs_debit" => 1,
+                        _ => 10,
+                    }
+                }
+                15 => {
+                    match key {
+                        "us_bank_account" => 9,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut acss_debit = None;
         let mut au_becs_debit = None;
         let mut bacs_debit = None;
@@ -444,49 +587,20 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
         let mut type_ = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "card" => decoder.optional_into(&mut card)?,
-                        "link" => decoder.optional_into(&mut link)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "paypal" => decoder.optional_into(&mut paypal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "cashapp" => decoder.optional_into(&mut cashapp)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut au_becs_debit)?,
+                2 => decoder.optional_into(&mut bacs_debit)?,
+                3 => decoder.optional_into(&mut card)?,
+                4 => decoder.optional_into(&mut cashapp)?,
+                5 => decoder.optional_into(&mut link)?,
+                6 => decoder.optional_into(&mut paypal)?,
+                7 => decoder.optional_into(&mut sepa_debit)?,
+                8 => decoder.required_into(&mut type_)?,
+                9 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -534,16 +648,27 @@ impl stripe_core::Decode for MandatePaypal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_agreement_id"),
+            stripe_core::decode::Key::new("payer_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_agreement_id" => 0,
+                "payer_id" => 1,
+                _ => 2,
+            }
+        }
         let mut billing_agreement_id = None;
         let mut payer_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_agreement_id" => {
-                    decoder.optional_into(&mut billing_agreement_id)?
-                }
-                "payer_id" => decoder.optional_into(&mut payer_id)?,
+                0 => decoder.optional_into(&mut billing_agreement_id)?,
+                1 => decoder.optional_into(&mut payer_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -580,14 +705,27 @@ impl stripe_core::Decode for MandateSepaDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reference" => 0,
+                "url" => 1,
+                _ => 2,
+            }
+        }
         let mut reference = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reference" => decoder.required_into(&mut reference)?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut reference)?,
+                1 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -622,14 +760,27 @@ impl stripe_core::Decode for MandateSingleUse {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "currency" => decoder.required_into(&mut currency)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -670,14 +821,27 @@ impl stripe_core::Decode for OnlineAcceptance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ip_address"),
+            stripe_core::decode::Key::new("user_agent"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "ip_address" => 0,
+                "user_agent" => 1,
+                _ => 2,
+            }
+        }
         let mut ip_address = None;
         let mut user_agent = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "ip_address" => decoder.optional_into(&mut ip_address)?,
-                "user_agent" => decoder.optional_into(&mut user_agent)?,
+                0 => decoder.optional_into(&mut ip_address)?,
+                1 => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -14,12 +14,23 @@ impl stripe_core::Decode for PaymentFlowsAmountDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("tip"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "tip" => 0,
+                _ => 1,
+            }
+        }
         let mut tip = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "tip" => decoder.optional_into(&mut tip)?,
+                0 => decoder.optional_into(&mut tip)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -51,12 +62,23 @@ impl stripe_core::Decode for PaymentFlowsAmountDetailsResourceTip {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                _ => 1,
+            }
+        }
         let mut amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
+                0 => decoder.optional_into(&mut amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -94,14 +116,27 @@ impl stripe_core::Decode for PaymentFlowsAutomaticPaymentMethodsPaymentIntent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allow_redirects"),
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allow_redirects" => 0,
+                "enabled" => 1,
+                _ => 2,
+            }
+        }
         let mut allow_redirects = None;
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allow_redirects" => decoder.optional_into(&mut allow_redirects)?,
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.optional_into(&mut allow_redirects)?,
+                1 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -138,14 +173,27 @@ impl stripe_core::Decode for PaymentFlowsInstallmentOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("plan"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "plan" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut plan = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "plan" => decoder.optional_into(&mut plan)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.optional_into(&mut plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -313,6 +361,175 @@ impl stripe_core::Decode for PaymentIntent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_capturable"),
+            stripe_core::decode::Key::new("amount_details"),
+            stripe_core::decode::Key::new("amount_received"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("application_fee_amount"),
+            stripe_core::decode::Key::new("automatic_payment_methods"),
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("client_secret"),
+            stripe_core::decode::Key::new("confirmation_method"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("last_payment_error"),
+            stripe_core::decode::Key::new("latest_charge"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("next_action"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("payment_method"),
+            stripe_core::decode::Key::new("payment_method_options"),
+            stripe_core::decode::Key::new("payment_method_types"),
+            stripe_core::decode::Key::new("processing"),
+            stripe_core::decode::Key::new("receipt_email"),
+            stripe_core::decode::Key::new("review"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("shipping"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("statement_descriptor_suffix"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transfer_data"),
+            stripe_core::decode::Key::new("transfer_group"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 39] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 16,
+                        _ => 38,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 23,
+                        "review" => 30,
+                        "status" => 35,
+                        _ => 38,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 12,
+                        "invoice" => 17,
+                        _ => 38,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 13,
+                        "customer" => 14,
+                        "livemode" => 20,
+                        "metadata" => 21,
+                        "shipping" => 32,
+                        _ => 38,
+                    }
+                }
+                10 => {
+                    match key {
+                        "processing" => 28,
+                        _ => 38,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 4,
+                        "canceled_at" => 7,
+                        "description" => 15,
+                        "next_action" => 22,
+                        _ => 38,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 24,
+                        _ => 38,
+                    }
+                }
+                13 => {
+                    match key {
+                        "client_secret" => 10,
+                        "latest_charge" => 19,
+                        "receipt_email" => 29,
+                        "transfer_data" => 36,
+                        _ => 38,
+                    }
+                }
+                14 => {
+                    match key {
+                        "amount_details" => 2,
+                        "capture_method" => 9,
+                        "payment_method" => 25,
+                        "transfer_group" => 37,
+                        _ => 38,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_received" => 3,
+                        _ => 38,
+                    }
+                }
+                17 => {
+                    match key {
+                        "amount_capturable" => 1,
+                        _ => 38,
+                    }
+                }
+                18 => {
+                    match key {
+                        "last_payment_error" => 18,
+                        "setup_future_usage" => 31,
+                        _ => 38,
+                    }
+                }
+                19 => {
+                    match key {
+                        "cancellation_reason" => 8,
+                        "confirmation_method" => 11,
+                        _ => 38,
+                    }
+                }
+                20 => {
+                    match key {
+                        "payment_method_types" => 27,
+                        "statement_descriptor" => 33,
+                        _ => 38,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_fee_amount" => 5,
+                        "payment_method_options" => 26,
+                        _ => 38,
+                    }
+                }
+                25 => {
+                    match key {
+                        "automatic_payment_methods" => 6,
+                        _ => 38,
+                    }
+                }
+                27 => {
+                    match key {
+                        "statement_descriptor_suffix" => 34,
+                        _ => 38,
+                    }
+                }
+                _ => 38,
+            }
+        }
         let mut amount = None;
         let mut amount_capturable = None;
         let mut amount_details = None;
@@ -352,156 +569,48 @@ impl stripe_core::Decode for PaymentIntent {
         let mut transfer_data = None;
         let mut transfer_group = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "payment_intent")?
-                        }
-                        "review" => decoder.optional_into(&mut review)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "invoice" => decoder.optional_into(&mut invoice)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "shipping" => decoder.optional_into(&mut shipping)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "processing" => decoder.optional_into(&mut processing)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        "next_action" => decoder.optional_into(&mut next_action)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "client_secret" => decoder.optional_into(&mut client_secret)?,
-                        "latest_charge" => decoder.optional_into(&mut latest_charge)?,
-                        "receipt_email" => decoder.optional_into(&mut receipt_email)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "amount_details" => decoder.optional_into(&mut amount_details)?,
-                        "capture_method" => decoder.required_into(&mut capture_method)?,
-                        "payment_method" => decoder.optional_into(&mut payment_method)?,
-                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_received" => decoder.optional_into(&mut amount_received)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "amount_capturable" => {
-                            decoder.optional_into(&mut amount_capturable)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "last_payment_error" => {
-                            decoder.optional_into(&mut last_payment_error)?
-                        }
-                        "setup_future_usage" => {
-                            decoder.optional_into(&mut setup_future_usage)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "cancellation_reason" => {
-                            decoder.optional_into(&mut cancellation_reason)?
-                        }
-                        "confirmation_method" => {
-                            decoder.required_into(&mut confirmation_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "payment_method_types" => {
-                            decoder.required_into(&mut payment_method_types)?
-                        }
-                        "statement_descriptor" => {
-                            decoder.optional_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_fee_amount" => {
-                            decoder.optional_into(&mut application_fee_amount)?
-                        }
-                        "payment_method_options" => {
-                            decoder.optional_into(&mut payment_method_options)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "automatic_payment_methods" => {
-                            decoder.optional_into(&mut automatic_payment_methods)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "statement_descriptor_suffix" => {
-                            decoder.optional_into(&mut statement_descriptor_suffix)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_capturable)?,
+                2 => decoder.optional_into(&mut amount_details)?,
+                3 => decoder.optional_into(&mut amount_received)?,
+                4 => decoder.optional_into(&mut application)?,
+                5 => decoder.optional_into(&mut application_fee_amount)?,
+                6 => decoder.optional_into(&mut automatic_payment_methods)?,
+                7 => decoder.optional_into(&mut canceled_at)?,
+                8 => decoder.optional_into(&mut cancellation_reason)?,
+                9 => decoder.required_into(&mut capture_method)?,
+                10 => decoder.optional_into(&mut client_secret)?,
+                11 => decoder.required_into(&mut confirmation_method)?,
+                12 => decoder.required_into(&mut created)?,
+                13 => decoder.required_into(&mut currency)?,
+                14 => decoder.optional_into(&mut customer)?,
+                15 => decoder.optional_into(&mut description)?,
+                16 => decoder.required_into(&mut id)?,
+                17 => decoder.optional_into(&mut invoice)?,
+                18 => decoder.optional_into(&mut last_payment_error)?,
+                19 => decoder.optional_into(&mut latest_charge)?,
+                20 => decoder.required_into(&mut livemode)?,
+                21 => decoder.optional_into(&mut metadata)?,
+                22 => decoder.optional_into(&mut next_action)?,
+                23 => decoder.object_name_into(&mut object, "payment_intent")?,
+                24 => decoder.optional_into(&mut on_behalf_of)?,
+                25 => decoder.optional_into(&mut payment_method)?,
+                26 => decoder.optional_into(&mut payment_method_options)?,
+                27 => decoder.required_into(&mut payment_method_types)?,
+                28 => decoder.optional_into(&mut processing)?,
+                29 => decoder.optional_into(&mut receipt_email)?,
+                30 => decoder.optional_into(&mut review)?,
+                31 => decoder.optional_into(&mut setup_future_usage)?,
+                32 => decoder.optional_into(&mut shipping)?,
+                33 => decoder.optional_into(&mut statement_descriptor)?,
+                34 => decoder.optional_into(&mut statement_descriptor_suffix)?,
+                35 => decoder.required_into(&mut status)?,
+                36 => decoder.optional_into(&mut transfer_data)?,
+                37 => decoder.optional_into(&mut transfer_group)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -593,14 +702,23 @@ impl stripe_core::Decode for PaymentIntentCardProcessing {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("customer_notification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "customer_notification" => 0,
+                _ => 1,
+            }
+        }
         let mut customer_notification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "customer_notification" => {
-                    decoder.optional_into(&mut customer_notification)?
-                }
+                0 => decoder.optional_into(&mut customer_notification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -680,6 +798,108 @@ impl stripe_core::Decode for PaymentIntentNextAction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alipay_handle_redirect"),
+            stripe_core::decode::Key::new("boleto_display_details"),
+            stripe_core::decode::Key::new("card_await_notification"),
+            stripe_core::decode::Key::new("cashapp_handle_redirect_or_display_qr_code"),
+            stripe_core::decode::Key::new("display_bank_transfer_instructions"),
+            stripe_core::decode::Key::new("konbini_display_details"),
+            stripe_core::decode::Key::new("oxxo_display_details"),
+            stripe_core::decode::Key::new("paynow_display_qr_code"),
+            stripe_core::decode::Key::new("pix_display_qr_code"),
+            stripe_core::decode::Key::new("promptpay_display_qr_code"),
+            stripe_core::decode::Key::new("redirect_to_url"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("use_stripe_sdk"),
+            stripe_core::decode::Key::new("verify_with_microdeposits"),
+            stripe_core::decode::Key::new("wechat_pay_display_qr_code"),
+            stripe_core::decode::Key::new("wechat_pay_redirect_to_android_app"),
+            stripe_core::decode::Key::new("wechat_pay_redirect_to_ios_app"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 18] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "type" => 11,
+                        _ => 17,
+                    }
+                }
+                14 => {
+                    match key {
+                        "use_stripe_sdk" => 12,
+                        _ => 17,
+                    }
+                }
+                15 => {
+                    match key {
+                        "redirect_to_url" => 10,
+                        _ => 17,
+                    }
+                }
+                19 => {
+                    match key {
+                        "pix_display_qr_code" => 8,
+                        _ => 17,
+                    }
+                }
+                20 => {
+                    match key {
+                        "oxxo_display_details" => 6,
+                        _ => 17,
+                    }
+                }
+                22 => {
+                    match key {
+                        "alipay_handle_redirect" => 0,
+                        "boleto_display_details" => 1,
+                        "paynow_display_qr_code" => 7,
+                        _ => 17,
+                    }
+                }
+                23 => {
+                    match key {
+                        "card_await_notification" => 2,
+                        "konbini_display_details" => 5,
+                        _ => 17,
+                    }
+                }
+                25 => {
+                    match key {
+                        "promptpay_display_qr_code" => 9,
+                        "verify_with_microdeposits" => 13,
+                        _ => 17,
+                    }
+                }
+                26 => {
+                    match key {
+                        "wechat_pay_display_qr_code" => 14,
+                        _ => 17,
+                    }
+                }
+                30 => {
+                    match key {
+                        "wechat_pay_redirect_to_ios_app" => 16,
+                        _ => 17,
+                    }
+                }
+                34 => {
+                    match key {
+                        "display_bank_transfer_instructions" => 4,
+                        "wechat_pay_redirect_to_android_app" => 15,
+                        _ => 17,
+                    }
+                }
+                42 => {
+                    match key {
+                        "cashapp_handle_redirect_or_display_qr_code" => 3,
+                        _ => 17,
+                    }
+                }
+                _ => 17,
+            }
+        }
         let mut alipay_handle_redirect = None;
         let mut boleto_display_details = None;
         let mut card_await_notification = None;
@@ -698,119 +918,30 @@ impl stripe_core::Decode for PaymentIntentNextAction {
         let mut wechat_pay_redirect_to_android_app = None;
         let mut wechat_pay_redirect_to_ios_app = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut alipay_handle_redirect)?,
+                1 => decoder.optional_into(&mut boleto_display_details)?,
+                2 => decoder.optional_into(&mut card_await_notification)?,
+                3 => {
+                    decoder
+                        .optional_into(&mut cashapp_handle_redirect_or_display_qr_code)?
                 }
-                14 => {
-                    match key {
-                        "use_stripe_sdk" => decoder.optional_into(&mut use_stripe_sdk)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "redirect_to_url" => decoder.optional_into(&mut redirect_to_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "pix_display_qr_code" => {
-                            decoder.optional_into(&mut pix_display_qr_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "oxxo_display_details" => {
-                            decoder.optional_into(&mut oxxo_display_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "alipay_handle_redirect" => {
-                            decoder.optional_into(&mut alipay_handle_redirect)?
-                        }
-                        "boleto_display_details" => {
-                            decoder.optional_into(&mut boleto_display_details)?
-                        }
-                        "paynow_display_qr_code" => {
-                            decoder.optional_into(&mut paynow_display_qr_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "card_await_notification" => {
-                            decoder.optional_into(&mut card_await_notification)?
-                        }
-                        "konbini_display_details" => {
-                            decoder.optional_into(&mut konbini_display_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "promptpay_display_qr_code" => {
-                            decoder.optional_into(&mut promptpay_display_qr_code)?
-                        }
-                        "verify_with_microdeposits" => {
-                            decoder.optional_into(&mut verify_with_microdeposits)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "wechat_pay_display_qr_code" => {
-                            decoder.optional_into(&mut wechat_pay_display_qr_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                30 => {
-                    match key {
-                        "wechat_pay_redirect_to_ios_app" => {
-                            decoder.optional_into(&mut wechat_pay_redirect_to_ios_app)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                34 => {
-                    match key {
-                        "display_bank_transfer_instructions" => {
-                            decoder
-                                .optional_into(&mut display_bank_transfer_instructions)?
-                        }
-                        "wechat_pay_redirect_to_android_app" => {
-                            decoder
-                                .optional_into(&mut wechat_pay_redirect_to_android_app)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                42 => {
-                    match key {
-                        "cashapp_handle_redirect_or_display_qr_code" => {
-                            decoder
-                                .optional_into(
-                                    &mut cashapp_handle_redirect_or_display_qr_code,
-                                )?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                4 => decoder.optional_into(&mut display_bank_transfer_instructions)?,
+                5 => decoder.optional_into(&mut konbini_display_details)?,
+                6 => decoder.optional_into(&mut oxxo_display_details)?,
+                7 => decoder.optional_into(&mut paynow_display_qr_code)?,
+                8 => decoder.optional_into(&mut pix_display_qr_code)?,
+                9 => decoder.optional_into(&mut promptpay_display_qr_code)?,
+                10 => decoder.optional_into(&mut redirect_to_url)?,
+                11 => decoder.required_into(&mut type_)?,
+                12 => decoder.optional_into(&mut use_stripe_sdk)?,
+                13 => decoder.optional_into(&mut verify_with_microdeposits)?,
+                14 => decoder.optional_into(&mut wechat_pay_display_qr_code)?,
+                15 => decoder.optional_into(&mut wechat_pay_redirect_to_android_app)?,
+                16 => decoder.optional_into(&mut wechat_pay_redirect_to_ios_app)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -871,18 +1002,35 @@ impl stripe_core::Decode for PaymentIntentNextActionAlipayHandleRedirect {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("native_data"),
+            stripe_core::decode::Key::new("native_url"),
+            stripe_core::decode::Key::new("return_url"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "native_data" => 0,
+                "native_url" => 1,
+                "return_url" => 2,
+                "url" => 3,
+                _ => 4,
+            }
+        }
         let mut native_data = None;
         let mut native_url = None;
         let mut return_url = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "native_data" => decoder.optional_into(&mut native_data)?,
-                "native_url" => decoder.optional_into(&mut native_url)?,
-                "return_url" => decoder.optional_into(&mut return_url)?,
-                "url" => decoder.optional_into(&mut url)?,
+                0 => decoder.optional_into(&mut native_data)?,
+                1 => decoder.optional_into(&mut native_url)?,
+                2 => decoder.optional_into(&mut return_url)?,
+                3 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -929,18 +1077,35 @@ impl stripe_core::Decode for PaymentIntentNextActionBoleto {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("hosted_voucher_url"),
+            stripe_core::decode::Key::new("number"),
+            stripe_core::decode::Key::new("pdf"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_at" => 0,
+                "hosted_voucher_url" => 1,
+                "number" => 2,
+                "pdf" => 3,
+                _ => 4,
+            }
+        }
         let mut expires_at = None;
         let mut hosted_voucher_url = None;
         let mut number = None;
         let mut pdf = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_at" => decoder.optional_into(&mut expires_at)?,
-                "hosted_voucher_url" => decoder.optional_into(&mut hosted_voucher_url)?,
-                "number" => decoder.optional_into(&mut number)?,
-                "pdf" => decoder.optional_into(&mut pdf)?,
+                0 => decoder.optional_into(&mut expires_at)?,
+                1 => decoder.optional_into(&mut hosted_voucher_url)?,
+                2 => decoder.optional_into(&mut number)?,
+                3 => decoder.optional_into(&mut pdf)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -981,16 +1146,27 @@ impl stripe_core::Decode for PaymentIntentNextActionCardAwaitNotification {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("charge_attempt_at"),
+            stripe_core::decode::Key::new("customer_approval_required"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "charge_attempt_at" => 0,
+                "customer_approval_required" => 1,
+                _ => 2,
+            }
+        }
         let mut charge_attempt_at = None;
         let mut customer_approval_required = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "charge_attempt_at" => decoder.optional_into(&mut charge_attempt_at)?,
-                "customer_approval_required" => {
-                    decoder.optional_into(&mut customer_approval_required)?
-                }
+                0 => decoder.optional_into(&mut charge_attempt_at)?,
+                1 => decoder.optional_into(&mut customer_approval_required)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1043,6 +1219,26 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayBankTransferInstructi
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_remaining"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("financial_addresses"),
+            stripe_core::decode::Key::new("hosted_instructions_url"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_remaining" => 0,
+                "currency" => 1,
+                "financial_addresses" => 2,
+                "hosted_instructions_url" => 3,
+                "reference" => 4,
+                "type" => 5,
+                _ => 6,
+            }
+        }
         let mut amount_remaining = None;
         let mut currency = None;
         let mut financial_addresses = None;
@@ -1050,17 +1246,16 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayBankTransferInstructi
         let mut reference = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_remaining" => decoder.optional_into(&mut amount_remaining)?,
-                "currency" => decoder.optional_into(&mut currency)?,
-                "financial_addresses" => decoder.optional_into(&mut financial_addresses)?,
-                "hosted_instructions_url" => {
-                    decoder.optional_into(&mut hosted_instructions_url)?
-                }
-                "reference" => decoder.optional_into(&mut reference)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut amount_remaining)?,
+                1 => decoder.optional_into(&mut currency)?,
+                2 => decoder.optional_into(&mut financial_addresses)?,
+                3 => decoder.optional_into(&mut hosted_instructions_url)?,
+                4 => decoder.optional_into(&mut reference)?,
+                5 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1108,16 +1303,31 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayOxxoDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after"),
+            stripe_core::decode::Key::new("hosted_voucher_url"),
+            stripe_core::decode::Key::new("number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after" => 0,
+                "hosted_voucher_url" => 1,
+                "number" => 2,
+                _ => 3,
+            }
+        }
         let mut expires_after = None;
         let mut hosted_voucher_url = None;
         let mut number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after" => decoder.optional_into(&mut expires_after)?,
-                "hosted_voucher_url" => decoder.optional_into(&mut hosted_voucher_url)?,
-                "number" => decoder.optional_into(&mut number)?,
+                0 => decoder.optional_into(&mut expires_after)?,
+                1 => decoder.optional_into(&mut hosted_voucher_url)?,
+                2 => decoder.optional_into(&mut number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1157,16 +1367,31 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbini {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("hosted_voucher_url"),
+            stripe_core::decode::Key::new("stores"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_at" => 0,
+                "hosted_voucher_url" => 1,
+                "stores" => 2,
+                _ => 3,
+            }
+        }
         let mut expires_at = None;
         let mut hosted_voucher_url = None;
         let mut stores = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "hosted_voucher_url" => decoder.optional_into(&mut hosted_voucher_url)?,
-                "stores" => decoder.required_into(&mut stores)?,
+                0 => decoder.required_into(&mut expires_at)?,
+                1 => decoder.optional_into(&mut hosted_voucher_url)?,
+                2 => decoder.required_into(&mut stores)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1207,14 +1432,27 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniFamilymart {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("confirmation_number"),
+            stripe_core::decode::Key::new("payment_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "confirmation_number" => 0,
+                "payment_code" => 1,
+                _ => 2,
+            }
+        }
         let mut confirmation_number = None;
         let mut payment_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
-                "payment_code" => decoder.required_into(&mut payment_code)?,
+                0 => decoder.optional_into(&mut confirmation_number)?,
+                1 => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1257,14 +1495,27 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniLawson {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("confirmation_number"),
+            stripe_core::decode::Key::new("payment_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "confirmation_number" => 0,
+                "payment_code" => 1,
+                _ => 2,
+            }
+        }
         let mut confirmation_number = None;
         let mut payment_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
-                "payment_code" => decoder.required_into(&mut payment_code)?,
+                0 => decoder.optional_into(&mut confirmation_number)?,
+                1 => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1307,14 +1558,27 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniMinistop {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("confirmation_number"),
+            stripe_core::decode::Key::new("payment_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "confirmation_number" => 0,
+                "payment_code" => 1,
+                _ => 2,
+            }
+        }
         let mut confirmation_number = None;
         let mut payment_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
-                "payment_code" => decoder.required_into(&mut payment_code)?,
+                0 => decoder.optional_into(&mut confirmation_number)?,
+                1 => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1357,14 +1621,27 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniSeicomart {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("confirmation_number"),
+            stripe_core::decode::Key::new("payment_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "confirmation_number" => 0,
+                "payment_code" => 1,
+                _ => 2,
+            }
+        }
         let mut confirmation_number = None;
         let mut payment_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
-                "payment_code" => decoder.required_into(&mut payment_code)?,
+                0 => decoder.optional_into(&mut confirmation_number)?,
+                1 => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1414,18 +1691,35 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniStores {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("familymart"),
+            stripe_core::decode::Key::new("lawson"),
+            stripe_core::decode::Key::new("ministop"),
+            stripe_core::decode::Key::new("seicomart"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "familymart" => 0,
+                "lawson" => 1,
+                "ministop" => 2,
+                "seicomart" => 3,
+                _ => 4,
+            }
+        }
         let mut familymart = None;
         let mut lawson = None;
         let mut ministop = None;
         let mut seicomart = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "familymart" => decoder.optional_into(&mut familymart)?,
-                "lawson" => decoder.optional_into(&mut lawson)?,
-                "ministop" => decoder.optional_into(&mut ministop)?,
-                "seicomart" => decoder.optional_into(&mut seicomart)?,
+                0 => decoder.optional_into(&mut familymart)?,
+                1 => decoder.optional_into(&mut lawson)?,
+                2 => decoder.optional_into(&mut ministop)?,
+                3 => decoder.optional_into(&mut seicomart)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1469,20 +1763,35 @@ impl stripe_core::Decode for PaymentIntentNextActionPaynowDisplayQrCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("data"),
+            stripe_core::decode::Key::new("hosted_instructions_url"),
+            stripe_core::decode::Key::new("image_url_png"),
+            stripe_core::decode::Key::new("image_url_svg"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "data" => 0,
+                "hosted_instructions_url" => 1,
+                "image_url_png" => 2,
+                "image_url_svg" => 3,
+                _ => 4,
+            }
+        }
         let mut data = None;
         let mut hosted_instructions_url = None;
         let mut image_url_png = None;
         let mut image_url_svg = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "data" => decoder.required_into(&mut data)?,
-                "hosted_instructions_url" => {
-                    decoder.optional_into(&mut hosted_instructions_url)?
-                }
-                "image_url_png" => decoder.required_into(&mut image_url_png)?,
-                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
+                0 => decoder.required_into(&mut data)?,
+                1 => decoder.optional_into(&mut hosted_instructions_url)?,
+                2 => decoder.required_into(&mut image_url_png)?,
+                3 => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1543,22 +1852,39 @@ impl stripe_core::Decode for PaymentIntentNextActionPixDisplayQrCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("data"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("hosted_instructions_url"),
+            stripe_core::decode::Key::new("image_url_png"),
+            stripe_core::decode::Key::new("image_url_svg"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "data" => 0,
+                "expires_at" => 1,
+                "hosted_instructions_url" => 2,
+                "image_url_png" => 3,
+                "image_url_svg" => 4,
+                _ => 5,
+            }
+        }
         let mut data = None;
         let mut expires_at = None;
         let mut hosted_instructions_url = None;
         let mut image_url_png = None;
         let mut image_url_svg = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "data" => decoder.optional_into(&mut data)?,
-                "expires_at" => decoder.optional_into(&mut expires_at)?,
-                "hosted_instructions_url" => {
-                    decoder.optional_into(&mut hosted_instructions_url)?
-                }
-                "image_url_png" => decoder.optional_into(&mut image_url_png)?,
-                "image_url_svg" => decoder.optional_into(&mut image_url_svg)?,
+                0 => decoder.optional_into(&mut data)?,
+                1 => decoder.optional_into(&mut expires_at)?,
+                2 => decoder.optional_into(&mut hosted_instructions_url)?,
+                3 => decoder.optional_into(&mut image_url_png)?,
+                4 => decoder.optional_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1602,20 +1928,35 @@ impl stripe_core::Decode for PaymentIntentNextActionPromptpayDisplayQrCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("data"),
+            stripe_core::decode::Key::new("hosted_instructions_url"),
+            stripe_core::decode::Key::new("image_url_png"),
+            stripe_core::decode::Key::new("image_url_svg"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "data" => 0,
+                "hosted_instructions_url" => 1,
+                "image_url_png" => 2,
+                "image_url_svg" => 3,
+                _ => 4,
+            }
+        }
         let mut data = None;
         let mut hosted_instructions_url = None;
         let mut image_url_png = None;
         let mut image_url_svg = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "data" => decoder.required_into(&mut data)?,
-                "hosted_instructions_url" => {
-                    decoder.required_into(&mut hosted_instructions_url)?
-                }
-                "image_url_png" => decoder.required_into(&mut image_url_png)?,
-                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
+                0 => decoder.required_into(&mut data)?,
+                1 => decoder.required_into(&mut hosted_instructions_url)?,
+                2 => decoder.required_into(&mut image_url_png)?,
+                3 => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1672,14 +2013,27 @@ impl stripe_core::Decode for PaymentIntentNextActionRedirectToUrl {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("return_url"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "return_url" => 0,
+                "url" => 1,
+                _ => 2,
+            }
+        }
         let mut return_url = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "return_url" => decoder.optional_into(&mut return_url)?,
-                "url" => decoder.optional_into(&mut url)?,
+                0 => decoder.optional_into(&mut return_url)?,
+                1 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1717,18 +2071,31 @@ impl stripe_core::Decode for PaymentIntentNextActionVerifyWithMicrodeposits {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("arrival_date"),
+            stripe_core::decode::Key::new("hosted_verification_url"),
+            stripe_core::decode::Key::new("microdeposit_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "arrival_date" => 0,
+                "hosted_verification_url" => 1,
+                "microdeposit_type" => 2,
+                _ => 3,
+            }
+        }
         let mut arrival_date = None;
         let mut hosted_verification_url = None;
         let mut microdeposit_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "arrival_date" => decoder.required_into(&mut arrival_date)?,
-                "hosted_verification_url" => {
-                    decoder.required_into(&mut hosted_verification_url)?
-                }
-                "microdeposit_type" => decoder.optional_into(&mut microdeposit_type)?,
+                0 => decoder.required_into(&mut arrival_date)?,
+                1 => decoder.required_into(&mut hosted_verification_url)?,
+                2 => decoder.optional_into(&mut microdeposit_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1782,22 +2149,39 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayDisplayQrCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("data"),
+            stripe_core::decode::Key::new("hosted_instructions_url"),
+            stripe_core::decode::Key::new("image_data_url"),
+            stripe_core::decode::Key::new("image_url_png"),
+            stripe_core::decode::Key::new("image_url_svg"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "data" => 0,
+                "hosted_instructions_url" => 1,
+                "image_data_url" => 2,
+                "image_url_png" => 3,
+                "image_url_svg" => 4,
+                _ => 5,
+            }
+        }
         let mut data = None;
         let mut hosted_instructions_url = None;
         let mut image_data_url = None;
         let mut image_url_png = None;
         let mut image_url_svg = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "data" => decoder.required_into(&mut data)?,
-                "hosted_instructions_url" => {
-                    decoder.required_into(&mut hosted_instructions_url)?
-                }
-                "image_data_url" => decoder.required_into(&mut image_data_url)?,
-                "image_url_png" => decoder.required_into(&mut image_url_png)?,
-                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
+                0 => decoder.required_into(&mut data)?,
+                1 => decoder.required_into(&mut hosted_instructions_url)?,
+                2 => decoder.required_into(&mut image_data_url)?,
+                3 => decoder.required_into(&mut image_url_png)?,
+                4 => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1868,6 +2252,28 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToAndroidAp
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("app_id"),
+            stripe_core::decode::Key::new("nonce_str"),
+            stripe_core::decode::Key::new("package"),
+            stripe_core::decode::Key::new("partner_id"),
+            stripe_core::decode::Key::new("prepay_id"),
+            stripe_core::decode::Key::new("sign"),
+            stripe_core::decode::Key::new("timestamp"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "app_id" => 0,
+                "nonce_str" => 1,
+                "package" => 2,
+                "partner_id" => 3,
+                "prepay_id" => 4,
+                "sign" => 5,
+                "timestamp" => 6,
+                _ => 7,
+            }
+        }
         let mut app_id = None;
         let mut nonce_str = None;
         let mut package = None;
@@ -1876,16 +2282,17 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToAndroidAp
         let mut sign = None;
         let mut timestamp = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "app_id" => decoder.required_into(&mut app_id)?,
-                "nonce_str" => decoder.required_into(&mut nonce_str)?,
-                "package" => decoder.required_into(&mut package)?,
-                "partner_id" => decoder.required_into(&mut partner_id)?,
-                "prepay_id" => decoder.required_into(&mut prepay_id)?,
-                "sign" => decoder.required_into(&mut sign)?,
-                "timestamp" => decoder.required_into(&mut timestamp)?,
+                0 => decoder.required_into(&mut app_id)?,
+                1 => decoder.required_into(&mut nonce_str)?,
+                2 => decoder.required_into(&mut package)?,
+                3 => decoder.required_into(&mut partner_id)?,
+                4 => decoder.required_into(&mut prepay_id)?,
+                5 => decoder.required_into(&mut sign)?,
+                6 => decoder.required_into(&mut timestamp)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1933,12 +2340,23 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToIosApp {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("native_url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "native_url" => 0,
+                _ => 1,
+            }
+        }
         let mut native_url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "native_url" => decoder.required_into(&mut native_url)?,
+                0 => decoder.required_into(&mut native_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2034,6 +2452,140 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("affirm"),
+            stripe_core::decode::Key::new("afterpay_clearpay"),
+            stripe_core::decode::Key::new("alipay"),
+            stripe_core::decode::Key::new("au_becs_debit"),
+            stripe_core::decode::Key::new("bacs_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("blik"),
+            stripe_core::decode::Key::new("boleto"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("card_present"),
+            stripe_core::decode::Key::new("cashapp"),
+            stripe_core::decode::Key::new("customer_balance"),
+            stripe_core::decode::Key::new("eps"),
+            stripe_core::decode::Key::new("fpx"),
+            stripe_core::decode::Key::new("giropay"),
+            stripe_core::decode::Key::new("grabpay"),
+            stripe_core::decode::Key::new("ideal"),
+            stripe_core::decode::Key::new("interac_present"),
+            stripe_core::decode::Key::new("klarna"),
+            stripe_core::decode::Key::new("konbini"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("oxxo"),
+            stripe_core::decode::Key::new("p24"),
+            stripe_core::decode::Key::new("paynow"),
+            stripe_core::decode::Key::new("paypal"),
+            stripe_core::decode::Key::new("pix"),
+            stripe_core::decode::Key::new("promptpay"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("sofort"),
+            stripe_core::decode::Key::new("us_bank_account"),
+            stripe_core::decode::Key::new("wechat_pay"),
+            stripe_core::decode::Key::new("zip"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 34] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                3 => {
+                    match key {
+                        "eps" => 13,
+                        "fpx" => 14,
+                        "p24" => 23,
+                        "pix" => 26,
+                        "zip" => 32,
+                        _ => 33,
+                    }
+                }
+                4 => {
+                    match key {
+                        "blik" => 7,
+                        "card" => 9,
+                        "link" => 21,
+                        "oxxo" => 22,
+                        _ => 33,
+                    }
+                }
+                5 => {
+                    match key {
+                        "ideal" => 17,
+                        _ => 33,
+                    }
+                }
+                6 => {
+                    match key {
+                        "affirm" => 1,
+                        "alipay" => 3,
+                        "boleto" => 8,
+                        "klarna" => 19,
+                        "paynow" => 24,
+                        "paypal" => 25,
+                        "sofort" => 29,
+                        _ => 33,
+                    }
+                }
+                7 => {
+                    match key {
+                        "cashapp" => 11,
+                        "giropay" => 15,
+                        "grabpay" => 16,
+                        "konbini" => 20,
+                        _ => 33,
+                    }
+                }
+                9 => {
+                    match key {
+                        "promptpay" => 27,
+                        _ => 33,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 0,
+                        "bacs_debit" => 5,
+                        "bancontact" => 6,
+                        "sepa_debit" => 28,
+                        "wechat_pay" => 31,
+                        _ => 33,
+                    }
+                }
+                12 => {
+                    match key {
+                        "card_present" => 10,
+                        _ => 33,
+                    }
+                }
+                13 => {
+                    match key {
+                        "au_becs_debit" => 4,
+                        _ => 33,
+                    }
+                }
+                15 => {
+                    match key {
+                        "interac_present" => 18,
+                        "us_bank_account" => 30,
+                        _ => 33,
+                    }
+                }
+                16 => {
+                    match key {
+                        "customer_balance" => 12,
+                        _ => 33,
+                    }
+                }
+                17 => {
+                    match key {
+                        "afterpay_clearpay" => 2,
+                        _ => 33,
+                    }
+                }
+                _ => 33,
+            }
+        }
         let mut acss_debit = None;
         let mut affirm = None;
         let mut afterpay_clearpay = None;
@@ -2068,106 +2620,43 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
         let mut wechat_pay = None;
         let mut zip = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                3 => {
-                    match key {
-                        "eps" => decoder.optional_into(&mut eps)?,
-                        "fpx" => decoder.optional_into(&mut fpx)?,
-                        "p24" => decoder.optional_into(&mut p24)?,
-                        "pix" => decoder.optional_into(&mut pix)?,
-                        "zip" => decoder.optional_into(&mut zip)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "blik" => decoder.optional_into(&mut blik)?,
-                        "card" => decoder.optional_into(&mut card)?,
-                        "link" => decoder.optional_into(&mut link)?,
-                        "oxxo" => decoder.optional_into(&mut oxxo)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "ideal" => decoder.optional_into(&mut ideal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "affirm" => decoder.optional_into(&mut affirm)?,
-                        "alipay" => decoder.optional_into(&mut alipay)?,
-                        "boleto" => decoder.optional_into(&mut boleto)?,
-                        "klarna" => decoder.optional_into(&mut klarna)?,
-                        "paynow" => decoder.optional_into(&mut paynow)?,
-                        "paypal" => decoder.optional_into(&mut paypal)?,
-                        "sofort" => decoder.optional_into(&mut sofort)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "cashapp" => decoder.optional_into(&mut cashapp)?,
-                        "giropay" => decoder.optional_into(&mut giropay)?,
-                        "grabpay" => decoder.optional_into(&mut grabpay)?,
-                        "konbini" => decoder.optional_into(&mut konbini)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "promptpay" => decoder.optional_into(&mut promptpay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
-                        "bancontact" => decoder.optional_into(&mut bancontact)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        "wechat_pay" => decoder.optional_into(&mut wechat_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "card_present" => decoder.optional_into(&mut card_present)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "interac_present" => decoder.optional_into(&mut interac_present)?,
-                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "customer_balance" => {
-                            decoder.optional_into(&mut customer_balance)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "afterpay_clearpay" => {
-                            decoder.optional_into(&mut afterpay_clearpay)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut affirm)?,
+                2 => decoder.optional_into(&mut afterpay_clearpay)?,
+                3 => decoder.optional_into(&mut alipay)?,
+                4 => decoder.optional_into(&mut au_becs_debit)?,
+                5 => decoder.optional_into(&mut bacs_debit)?,
+                6 => decoder.optional_into(&mut bancontact)?,
+                7 => decoder.optional_into(&mut blik)?,
+                8 => decoder.optional_into(&mut boleto)?,
+                9 => decoder.optional_into(&mut card)?,
+                10 => decoder.optional_into(&mut card_present)?,
+                11 => decoder.optional_into(&mut cashapp)?,
+                12 => decoder.optional_into(&mut customer_balance)?,
+                13 => decoder.optional_into(&mut eps)?,
+                14 => decoder.optional_into(&mut fpx)?,
+                15 => decoder.optional_into(&mut giropay)?,
+                16 => decoder.optional_into(&mut grabpay)?,
+                17 => decoder.optional_into(&mut ideal)?,
+                18 => decoder.optional_into(&mut interac_present)?,
+                19 => decoder.optional_into(&mut klarna)?,
+                20 => decoder.optional_into(&mut konbini)?,
+                21 => decoder.optional_into(&mut link)?,
+                22 => decoder.optional_into(&mut oxxo)?,
+                23 => decoder.optional_into(&mut p24)?,
+                24 => decoder.optional_into(&mut paynow)?,
+                25 => decoder.optional_into(&mut paypal)?,
+                26 => decoder.optional_into(&mut pix)?,
+                27 => decoder.optional_into(&mut promptpay)?,
+                28 => decoder.optional_into(&mut sepa_debit)?,
+                29 => decoder.optional_into(&mut sofort)?,
+                30 => decoder.optional_into(&mut us_bank_account)?,
+                31 => decoder.optional_into(&mut wechat_pay)?,
+                32 => decoder.optional_into(&mut zip)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2249,16 +2738,31 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAcssDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "mandate_options" => 0,
+                "setup_future_usage" => 1,
+                "verification_method" => 2,
+                _ => 3,
+            }
+        }
         let mut mandate_options = None;
         let mut setup_future_usage = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut mandate_options)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
+                2 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2301,12 +2805,23 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAuBecsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2371,6 +2886,30 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("installments"),
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("request_three_d_secure"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("statement_descriptor_suffix_kana"),
+            stripe_core::decode::Key::new("statement_descriptor_suffix_kanji"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "installments" => 1,
+                "mandate_options" => 2,
+                "network" => 3,
+                "request_three_d_secure" => 4,
+                "setup_future_usage" => 5,
+                "statement_descriptor_suffix_kana" => 6,
+                "statement_descriptor_suffix_kanji" => 7,
+                _ => 8,
+            }
+        }
         let mut capture_method = None;
         let mut installments = None;
         let mut mandate_options = None;
@@ -2380,23 +2919,18 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsCard {
         let mut statement_descriptor_suffix_kana = None;
         let mut statement_descriptor_suffix_kanji = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "installments" => decoder.optional_into(&mut installments)?,
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "network" => decoder.optional_into(&mut network)?,
-                "request_three_d_secure" => {
-                    decoder.optional_into(&mut request_three_d_secure)?
-                }
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
-                "statement_descriptor_suffix_kana" => {
-                    decoder.optional_into(&mut statement_descriptor_suffix_kana)?
-                }
-                "statement_descriptor_suffix_kanji" => {
-                    decoder.optional_into(&mut statement_descriptor_suffix_kanji)?
-                }
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut installments)?,
+                2 => decoder.optional_into(&mut mandate_options)?,
+                3 => decoder.optional_into(&mut network)?,
+                4 => decoder.optional_into(&mut request_three_d_secure)?,
+                5 => decoder.optional_into(&mut setup_future_usage)?,
+                6 => decoder.optional_into(&mut statement_descriptor_suffix_kana)?,
+                7 => decoder.optional_into(&mut statement_descriptor_suffix_kanji)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2442,12 +2976,23 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsEps {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2488,14 +3033,27 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut capture_method = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2544,20 +3102,35 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsMandateOptionsAcss
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom_mandate_url"),
+            stripe_core::decode::Key::new("interval_description"),
+            stripe_core::decode::Key::new("payment_schedule"),
+            stripe_core::decode::Key::new("transaction_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom_mandate_url" => 0,
+                "interval_description" => 1,
+                "payment_schedule" => 2,
+                "transaction_type" => 3,
+                _ => 4,
+            }
+        }
         let mut custom_mandate_url = None;
         let mut interval_description = None;
         let mut payment_schedule = None;
         let mut transaction_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom_mandate_url" => decoder.optional_into(&mut custom_mandate_url)?,
-                "interval_description" => {
-                    decoder.optional_into(&mut interval_description)?
-                }
-                "payment_schedule" => decoder.optional_into(&mut payment_schedule)?,
-                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
+                0 => decoder.optional_into(&mut custom_mandate_url)?,
+                1 => decoder.optional_into(&mut interval_description)?,
+                2 => decoder.optional_into(&mut payment_schedule)?,
+                3 => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2608,14 +3181,27 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsSepaDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "mandate_options" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut mandate_options = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut mandate_options)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2669,22 +3255,35 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("financial_connections"),
+            stripe_core::decode::Key::new("preferred_settlement_speed"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "financial_connections" => 0,
+                "preferred_settlement_speed" => 1,
+                "setup_future_usage" => 2,
+                "verification_method" => 3,
+                _ => 4,
+            }
+        }
         let mut financial_connections = None;
         let mut preferred_settlement_speed = None;
         let mut setup_future_usage = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "financial_connections" => {
-                    decoder.optional_into(&mut financial_connections)?
-                }
-                "preferred_settlement_speed" => {
-                    decoder.optional_into(&mut preferred_settlement_speed)?
-                }
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut financial_connections)?,
+                1 => decoder.optional_into(&mut preferred_settlement_speed)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
+                3 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2724,14 +3323,27 @@ impl stripe_core::Decode for PaymentIntentProcessing {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "card" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut card = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "card" => decoder.optional_into(&mut card)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut card)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2767,14 +3379,27 @@ impl stripe_core::Decode for PaymentIntentProcessingCustomerNotification {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("approval_requested"),
+            stripe_core::decode::Key::new("completes_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "approval_requested" => 0,
+                "completes_at" => 1,
+                _ => 2,
+            }
+        }
         let mut approval_requested = None;
         let mut completes_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "approval_requested" => decoder.optional_into(&mut approval_requested)?,
-                "completes_at" => decoder.optional_into(&mut completes_at)?,
+                0 => decoder.optional_into(&mut approval_requested)?,
+                1 => decoder.optional_into(&mut completes_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2828,18 +3453,35 @@ impl stripe_core::Decode for PaymentIntentTypeSpecificPaymentMethodOptionsClient
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("installments"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "installments" => 1,
+                "setup_future_usage" => 2,
+                "verification_method" => 3,
+                _ => 4,
+            }
+        }
         let mut capture_method = None;
         let mut installments = None;
         let mut setup_future_usage = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "installments" => decoder.optional_into(&mut installments)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut installments)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
+                3 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2888,16 +3530,31 @@ impl stripe_core::Decode for PaymentMethodOptionsAffirm {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("preferred_locale"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "preferred_locale" => 1,
+                "setup_future_usage" => 2,
+                _ => 3,
+            }
+        }
         let mut capture_method = None;
         let mut preferred_locale = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut preferred_locale)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2945,16 +3602,31 @@ impl stripe_core::Decode for PaymentMethodOptionsAfterpayClearpay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "reference" => 1,
+                "setup_future_usage" => 2,
+                _ => 3,
+            }
+        }
         let mut capture_method = None;
         let mut reference = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "reference" => decoder.optional_into(&mut reference)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut reference)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2995,12 +3667,23 @@ impl stripe_core::Decode for PaymentMethodOptionsAlipay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3036,12 +3719,23 @@ impl stripe_core::Decode for PaymentMethodOptionsBacsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3079,14 +3773,27 @@ impl stripe_core::Decode for PaymentMethodOptionsBancontact {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "preferred_language" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut preferred_language = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "preferred_language" => decoder.required_into(&mut preferred_language)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.required_into(&mut preferred_language)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3133,14 +3840,27 @@ impl stripe_core::Decode for PaymentMethodOptionsBoleto {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after_days"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after_days" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut expires_after_days = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.required_into(&mut expires_after_days)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3186,16 +3906,31 @@ impl stripe_core::Decode for PaymentMethodOptionsCardInstallments {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available_plans"),
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("plan"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available_plans" => 0,
+                "enabled" => 1,
+                "plan" => 2,
+                _ => 3,
+            }
+        }
         let mut available_plans = None;
         let mut enabled = None;
         let mut plan = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available_plans" => decoder.optional_into(&mut available_plans)?,
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "plan" => decoder.optional_into(&mut plan)?,
+                0 => decoder.optional_into(&mut available_plans)?,
+                1 => decoder.required_into(&mut enabled)?,
+                2 => decoder.optional_into(&mut plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3254,6 +3989,67 @@ impl stripe_core::Decode for PaymentMethodOptionsCardMandateOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_type"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("end_date"),
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("interval_count"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("start_date"),
+            stripe_core::decode::Key::new("supported_types"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "end_date" => 3,
+                        "interval" => 4,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "reference" => 6,
+                        _ => 9,
+                    }
+                }
+                10 => {
+                    match key {
+                        "start_date" => 7,
+                        _ => 9,
+                    }
+                }
+                11 => {
+                    match key {
+                        "amount_type" => 1,
+                        "description" => 2,
+                        _ => 9,
+                    }
+                }
+                14 => {
+                    match key {
+                        "interval_count" => 5,
+                        _ => 9,
+                    }
+                }
+                15 => {
+                    match key {
+                        "supported_types" => 8,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut amount = None;
         let mut amount_type = None;
         let mut description = None;
@@ -3264,53 +4060,19 @@ impl stripe_core::Decode for PaymentMethodOptionsCardMandateOptions {
         let mut start_date = None;
         let mut supported_types = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "end_date" => decoder.optional_into(&mut end_date)?,
-                        "interval" => decoder.required_into(&mut interval)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "reference" => decoder.required_into(&mut reference)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "start_date" => decoder.required_into(&mut start_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "amount_type" => decoder.required_into(&mut amount_type)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "interval_count" => decoder.optional_into(&mut interval_count)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "supported_types" => decoder.optional_into(&mut supported_types)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_type)?,
+                2 => decoder.optional_into(&mut description)?,
+                3 => decoder.optional_into(&mut end_date)?,
+                4 => decoder.required_into(&mut interval)?,
+                5 => decoder.optional_into(&mut interval_count)?,
+                6 => decoder.required_into(&mut reference)?,
+                7 => decoder.required_into(&mut start_date)?,
+                8 => decoder.optional_into(&mut supported_types)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3365,16 +4127,27 @@ impl stripe_core::Decode for PaymentMethodOptionsCardPresent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("request_extended_authorization"),
+            stripe_core::decode::Key::new("request_incremental_authorization_support"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "request_extended_authorization" => 0,
+                "request_incremental_authorization_support" => 1,
+                _ => 2,
+            }
+        }
         let mut request_extended_authorization = None;
         let mut request_incremental_authorization_support = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "request_extended_authorization" => {
-                    decoder.optional_into(&mut request_extended_authorization)?
-                }
-                "request_incremental_authorization_support" => {
+                0 => decoder.optional_into(&mut request_extended_authorization)?,
+                1 => {
                     decoder
                         .optional_into(&mut request_incremental_authorization_support)?
                 }
@@ -3420,14 +4193,27 @@ impl stripe_core::Decode for PaymentMethodOptionsCashapp {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut capture_method = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3472,16 +4258,31 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalance {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_transfer"),
+            stripe_core::decode::Key::new("funding_type"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_transfer" => 0,
+                "funding_type" => 1,
+                "setup_future_usage" => 2,
+                _ => 3,
+            }
+        }
         let mut bank_transfer = None;
         let mut funding_type = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_transfer" => decoder.optional_into(&mut bank_transfer)?,
-                "funding_type" => decoder.optional_into(&mut funding_type)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut bank_transfer)?,
+                1 => decoder.optional_into(&mut funding_type)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3530,18 +4331,31 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalanceBankTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("eu_bank_transfer"),
+            stripe_core::decode::Key::new("requested_address_types"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "eu_bank_transfer" => 0,
+                "requested_address_types" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut eu_bank_transfer = None;
         let mut requested_address_types = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
-                "requested_address_types" => {
-                    decoder.optional_into(&mut requested_address_types)?
-                }
-                "type" => decoder.optional_into(&mut type_)?,
+                0 => decoder.optional_into(&mut eu_bank_transfer)?,
+                1 => decoder.optional_into(&mut requested_address_types)?,
+                2 => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3582,12 +4396,23 @@ impl stripe_core::Decode for PaymentMethodOptionsFpx {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3623,12 +4448,23 @@ impl stripe_core::Decode for PaymentMethodOptionsGiropay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3664,12 +4500,23 @@ impl stripe_core::Decode for PaymentMethodOptionsGrabpay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3705,12 +4552,23 @@ impl stripe_core::Decode for PaymentMethodOptionsIdeal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3754,16 +4612,31 @@ impl stripe_core::Decode for PaymentMethodOptionsKlarna {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("preferred_locale"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "preferred_locale" => 1,
+                "setup_future_usage" => 2,
+                _ => 3,
+            }
+        }
         let mut capture_method = None;
         let mut preferred_locale = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut preferred_locale)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3816,20 +4689,39 @@ impl stripe_core::Decode for PaymentMethodOptionsKonbini {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("confirmation_number"),
+            stripe_core::decode::Key::new("expires_after_days"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("product_description"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "confirmation_number" => 0,
+                "expires_after_days" => 1,
+                "expires_at" => 2,
+                "product_description" => 3,
+                "setup_future_usage" => 4,
+                _ => 5,
+            }
+        }
         let mut confirmation_number = None;
         let mut expires_after_days = None;
         let mut expires_at = None;
         let mut product_description = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
-                "expires_after_days" => decoder.optional_into(&mut expires_after_days)?,
-                "expires_at" => decoder.optional_into(&mut expires_at)?,
-                "product_description" => decoder.optional_into(&mut product_description)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut confirmation_number)?,
+                1 => decoder.optional_into(&mut expires_after_days)?,
+                2 => decoder.optional_into(&mut expires_at)?,
+                3 => decoder.optional_into(&mut product_description)?,
+                4 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3874,14 +4766,27 @@ impl stripe_core::Decode for PaymentMethodOptionsOxxo {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after_days"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after_days" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut expires_after_days = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.required_into(&mut expires_after_days)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3926,12 +4831,23 @@ impl stripe_core::Decode for PaymentMethodOptionsP24 {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3967,12 +4883,23 @@ impl stripe_core::Decode for PaymentMethodOptionsPaynow {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4017,18 +4944,35 @@ impl stripe_core::Decode for PaymentMethodOptionsPaypal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("capture_method"),
+            stripe_core::decode::Key::new("preferred_locale"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "capture_method" => 0,
+                "preferred_locale" => 1,
+                "reference" => 2,
+                "setup_future_usage" => 3,
+                _ => 4,
+            }
+        }
         let mut capture_method = None;
         let mut preferred_locale = None;
         let mut reference = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "capture_method" => decoder.optional_into(&mut capture_method)?,
-                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
-                "reference" => decoder.optional_into(&mut reference)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut capture_method)?,
+                1 => decoder.optional_into(&mut preferred_locale)?,
+                2 => decoder.optional_into(&mut reference)?,
+                3 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4076,18 +5020,31 @@ impl stripe_core::Decode for PaymentMethodOptionsPix {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_after_seconds"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_after_seconds" => 0,
+                "expires_at" => 1,
+                "setup_future_usage" => 2,
+                _ => 3,
+            }
+        }
         let mut expires_after_seconds = None;
         let mut expires_at = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_after_seconds" => {
-                    decoder.optional_into(&mut expires_after_seconds)?
-                }
-                "expires_at" => decoder.optional_into(&mut expires_at)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut expires_after_seconds)?,
+                1 => decoder.optional_into(&mut expires_at)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4128,12 +5085,23 @@ impl stripe_core::Decode for PaymentMethodOptionsPromptpay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4172,14 +5140,27 @@ impl stripe_core::Decode for PaymentMethodOptionsSofort {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "preferred_language" => 0,
+                "setup_future_usage" => 1,
+                _ => 2,
+            }
+        }
         let mut preferred_language = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut preferred_language)?,
+                1 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4225,16 +5206,31 @@ impl stripe_core::Decode for PaymentMethodOptionsWechatPay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("app_id"),
+            stripe_core::decode::Key::new("client"),
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "app_id" => 0,
+                "client" => 1,
+                "setup_future_usage" => 2,
+                _ => 3,
+            }
+        }
         let mut app_id = None;
         let mut client = None;
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "app_id" => decoder.optional_into(&mut app_id)?,
-                "client" => decoder.optional_into(&mut client)?,
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut app_id)?,
+                1 => decoder.optional_into(&mut client)?,
+                2 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4275,12 +5271,23 @@ impl stripe_core::Decode for PaymentMethodOptionsZip {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("setup_future_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "setup_future_usage" => 0,
+                _ => 1,
+            }
+        }
         let mut setup_future_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                0 => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4316,14 +5323,27 @@ impl stripe_core::Decode for TransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("destination"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "destination" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut destination = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "destination" => decoder.required_into(&mut destination)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

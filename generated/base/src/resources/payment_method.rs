@@ -17,14 +17,27 @@ impl stripe_core::Decode for CardGeneratedFromPaymentMethodDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("card_present"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "card_present" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut card_present = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "card_present" => decoder.optional_into(&mut card_present)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut card_present)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -59,14 +72,27 @@ impl stripe_core::Decode for Networks {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available"),
+            stripe_core::decode::Key::new("preferred"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available" => 0,
+                "preferred" => 1,
+                _ => 2,
+            }
+        }
         let mut available = None;
         let mut preferred = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available" => decoder.required_into(&mut available)?,
-                "preferred" => decoder.optional_into(&mut preferred)?,
+                0 => decoder.required_into(&mut available)?,
+                1 => decoder.optional_into(&mut preferred)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -111,16 +137,31 @@ impl stripe_core::Decode for PaymentFlowsPrivatePaymentMethodsKlarnaDob {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -252,6 +293,168 @@ impl stripe_core::Decode for PaymentMethod {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("affirm"),
+            stripe_core::decode::Key::new("afterpay_clearpay"),
+            stripe_core::decode::Key::new("alipay"),
+            stripe_core::decode::Key::new("au_becs_debit"),
+            stripe_core::decode::Key::new("bacs_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("billing_details"),
+            stripe_core::decode::Key::new("blik"),
+            stripe_core::decode::Key::new("boleto"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("card_present"),
+            stripe_core::decode::Key::new("cashapp"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("customer_balance"),
+            stripe_core::decode::Key::new("eps"),
+            stripe_core::decode::Key::new("fpx"),
+            stripe_core::decode::Key::new("giropay"),
+            stripe_core::decode::Key::new("grabpay"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("ideal"),
+            stripe_core::decode::Key::new("interac_present"),
+            stripe_core::decode::Key::new("klarna"),
+            stripe_core::decode::Key::new("konbini"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("oxxo"),
+            stripe_core::decode::Key::new("p24"),
+            stripe_core::decode::Key::new("paynow"),
+            stripe_core::decode::Key::new("paypal"),
+            stripe_core::decode::Key::new("pix"),
+            stripe_core::decode::Key::new("promptpay"),
+            stripe_core::decode::Key::new("radar_options"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("sofort"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+            stripe_core::decode::Key::new("wechat_pay"),
+            stripe_core::decode::Key::new("zip"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 43] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 20,
+                        _ => 42,
+                    }
+                }
+                3 => {
+                    match key {
+                        "eps" => 16,
+                        "fpx" => 17,
+                        "p24" => 30,
+                        "pix" => 33,
+                        "zip" => 41,
+                        _ => 42,
+                    }
+                }
+                4 => {
+                    match key {
+                        "blik" => 8,
+                        "card" => 10,
+                        "link" => 25,
+                        "oxxo" => 29,
+                        "type" => 38,
+                        _ => 42,
+                    }
+                }
+                5 => {
+                    match key {
+                        "ideal" => 21,
+                        _ => 42,
+                    }
+                }
+                6 => {
+                    match key {
+                        "affirm" => 1,
+                        "alipay" => 3,
+                        "boleto" => 9,
+                        "klarna" => 23,
+                        "object" => 28,
+                        "paynow" => 31,
+                        "paypal" => 32,
+                        "sofort" => 37,
+                        _ => 42,
+                    }
+                }
+                7 => {
+                    match key {
+                        "cashapp" => 12,
+                        "created" => 13,
+                        "giropay" => 18,
+                        "grabpay" => 19,
+                        "konbini" => 24,
+                        _ => 42,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 14,
+                        "livemode" => 26,
+                        "metadata" => 27,
+                        _ => 42,
+                    }
+                }
+                9 => {
+                    match key {
+                        "promptpay" => 34,
+                        _ => 42,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 0,
+                        "bacs_debit" => 5,
+                        "bancontact" => 6,
+                        "sepa_debit" => 36,
+                        "wechat_pay" => 40,
+                        _ => 42,
+                    }
+                }
+                12 => {
+                    match key {
+                        "card_present" => 11,
+                        _ => 42,
+                    }
+                }
+                13 => {
+                    match key {
+                        "au_becs_debit" => 4,
+                        "radar_options" => 35,
+                        _ => 42,
+                    }
+                }
+                15 => {
+                    match key {
+                        "billing_details" => 7,
+                        "interac_present" => 22,
+                        "us_bank_account" => 39,
+                        _ => 42,
+                    }
+                }
+                16 => {
+                    match key {
+                        "customer_balance" => 15,
+                        _ => 42,
+                    }
+                }
+                17 => {
+                    match key {
+                        "afterpay_clearpay" => 2,
+                        _ => 42,
+                    }
+                }
+                _ => 42,
+            }
+        }
         let mut acss_debit = None;
         let mut affirm = None;
         let mut afterpay_clearpay = None;
@@ -295,127 +498,52 @@ impl stripe_core::Decode for PaymentMethod {
         let mut wechat_pay = None;
         let mut zip = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "eps" => decoder.optional_into(&mut eps)?,
-                        "fpx" => decoder.optional_into(&mut fpx)?,
-                        "p24" => decoder.optional_into(&mut p24)?,
-                        "pix" => decoder.optional_into(&mut pix)?,
-                        "zip" => decoder.optional_into(&mut zip)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "blik" => decoder.optional_into(&mut blik)?,
-                        "card" => decoder.optional_into(&mut card)?,
-                        "link" => decoder.optional_into(&mut link)?,
-                        "oxxo" => decoder.optional_into(&mut oxxo)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "ideal" => decoder.optional_into(&mut ideal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "affirm" => decoder.optional_into(&mut affirm)?,
-                        "alipay" => decoder.optional_into(&mut alipay)?,
-                        "boleto" => decoder.optional_into(&mut boleto)?,
-                        "klarna" => decoder.optional_into(&mut klarna)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "payment_method")?
-                        }
-                        "paynow" => decoder.optional_into(&mut paynow)?,
-                        "paypal" => decoder.optional_into(&mut paypal)?,
-                        "sofort" => decoder.optional_into(&mut sofort)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "cashapp" => decoder.optional_into(&mut cashapp)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        "giropay" => decoder.optional_into(&mut giropay)?,
-                        "grabpay" => decoder.optional_into(&mut grabpay)?,
-                        "konbini" => decoder.optional_into(&mut konbini)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "promptpay" => decoder.optional_into(&mut promptpay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
-                        "bancontact" => decoder.optional_into(&mut bancontact)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        "wechat_pay" => decoder.optional_into(&mut wechat_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "card_present" => decoder.optional_into(&mut card_present)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
-                        "radar_options" => decoder.optional_into(&mut radar_options)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "billing_details" => decoder.required_into(&mut billing_details)?,
-                        "interac_present" => decoder.optional_into(&mut interac_present)?,
-                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "customer_balance" => {
-                            decoder.optional_into(&mut customer_balance)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "afterpay_clearpay" => {
-                            decoder.optional_into(&mut afterpay_clearpay)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut affirm)?,
+                2 => decoder.optional_into(&mut afterpay_clearpay)?,
+                3 => decoder.optional_into(&mut alipay)?,
+                4 => decoder.optional_into(&mut au_becs_debit)?,
+                5 => decoder.optional_into(&mut bacs_debit)?,
+                6 => decoder.optional_into(&mut bancontact)?,
+                7 => decoder.required_into(&mut billing_details)?,
+                8 => decoder.optional_into(&mut blik)?,
+                9 => decoder.optional_into(&mut boleto)?,
+                10 => decoder.optional_into(&mut card)?,
+                11 => decoder.optional_into(&mut card_present)?,
+                12 => decoder.optional_into(&mut cashapp)?,
+                13 => decoder.required_into(&mut created)?,
+                14 => decoder.optional_into(&mut customer)?,
+                15 => decoder.optional_into(&mut customer_balance)?,
+                16 => decoder.optional_into(&mut eps)?,
+                17 => decoder.optional_into(&mut fpx)?,
+                18 => decoder.optional_into(&mut giropay)?,
+                19 => decoder.optional_into(&mut grabpay)?,
+                20 => decoder.required_into(&mut id)?,
+                21 => decoder.optional_into(&mut ideal)?,
+                22 => decoder.optional_into(&mut interac_present)?,
+                23 => decoder.optional_into(&mut klarna)?,
+                24 => decoder.optional_into(&mut konbini)?,
+                25 => decoder.optional_into(&mut link)?,
+                26 => decoder.required_into(&mut livemode)?,
+                27 => decoder.optional_into(&mut metadata)?,
+                28 => decoder.object_name_into(&mut object, "payment_method")?,
+                29 => decoder.optional_into(&mut oxxo)?,
+                30 => decoder.optional_into(&mut p24)?,
+                31 => decoder.optional_into(&mut paynow)?,
+                32 => decoder.optional_into(&mut paypal)?,
+                33 => decoder.optional_into(&mut pix)?,
+                34 => decoder.optional_into(&mut promptpay)?,
+                35 => decoder.optional_into(&mut radar_options)?,
+                36 => decoder.optional_into(&mut sepa_debit)?,
+                37 => decoder.optional_into(&mut sofort)?,
+                38 => decoder.required_into(&mut type_)?,
+                39 => decoder.optional_into(&mut us_bank_account)?,
+                40 => decoder.optional_into(&mut wechat_pay)?,
+                41 => decoder.optional_into(&mut zip)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -512,20 +640,39 @@ impl stripe_core::Decode for PaymentMethodAcssDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("institution_number"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("transit_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_name" => 0,
+                "fingerprint" => 1,
+                "institution_number" => 2,
+                "last4" => 3,
+                "transit_number" => 4,
+                _ => 5,
+            }
+        }
         let mut bank_name = None;
         let mut fingerprint = None;
         let mut institution_number = None;
         let mut last4 = None;
         let mut transit_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "institution_number" => decoder.optional_into(&mut institution_number)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "transit_number" => decoder.optional_into(&mut transit_number)?,
+                0 => decoder.optional_into(&mut bank_name)?,
+                1 => decoder.optional_into(&mut fingerprint)?,
+                2 => decoder.optional_into(&mut institution_number)?,
+                3 => decoder.optional_into(&mut last4)?,
+                4 => decoder.optional_into(&mut transit_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -574,16 +721,31 @@ impl stripe_core::Decode for PaymentMethodAuBecsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bsb_number"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bsb_number" => 0,
+                "fingerprint" => 1,
+                "last4" => 2,
+                _ => 3,
+            }
+        }
         let mut bsb_number = None;
         let mut fingerprint = None;
         let mut last4 = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bsb_number" => decoder.optional_into(&mut bsb_number)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
+                0 => decoder.optional_into(&mut bsb_number)?,
+                1 => decoder.optional_into(&mut fingerprint)?,
+                2 => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -626,16 +788,31 @@ impl stripe_core::Decode for PaymentMethodBacsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("sort_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "fingerprint" => 0,
+                "last4" => 1,
+                "sort_code" => 2,
+                _ => 3,
+            }
+        }
         let mut fingerprint = None;
         let mut last4 = None;
         let mut sort_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "sort_code" => decoder.optional_into(&mut sort_code)?,
+                0 => decoder.optional_into(&mut fingerprint)?,
+                1 => decoder.optional_into(&mut last4)?,
+                2 => decoder.optional_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -675,12 +852,23 @@ impl stripe_core::Decode for PaymentMethodBoleto {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("tax_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "tax_id" => 0,
+                _ => 1,
+            }
+        }
         let mut tax_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "tax_id" => decoder.required_into(&mut tax_id)?,
+                0 => decoder.required_into(&mut tax_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -743,6 +931,78 @@ impl stripe_core::Decode for PaymentMethodCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("checks"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("generated_from"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("networks"),
+            stripe_core::decode::Key::new("three_d_secure_usage"),
+            stripe_core::decode::Key::new("wallet"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 0,
+                        "last4" => 8,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "checks" => 1,
+                        "wallet" => 11,
+                        _ => 12,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 2,
+                        "funding" => 6,
+                        _ => 12,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 4,
+                        "networks" => 9,
+                        _ => 12,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 3,
+                        _ => 12,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 5,
+                        _ => 12,
+                    }
+                }
+                14 => {
+                    match key {
+                        "generated_from" => 7,
+                        _ => 12,
+                    }
+                }
+                20 => {
+                    match key {
+                        "three_d_secure_usage" => 10,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut brand = None;
         let mut checks = None;
         let mut country = None;
@@ -756,63 +1016,22 @@ impl stripe_core::Decode for PaymentMethodCard {
         let mut three_d_secure_usage = None;
         let mut wallet = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.required_into(&mut brand)?,
-                        "last4" => decoder.required_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "checks" => decoder.optional_into(&mut checks)?,
-                        "wallet" => decoder.optional_into(&mut wallet)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.required_into(&mut funding)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        "networks" => decoder.optional_into(&mut networks)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "generated_from" => decoder.optional_into(&mut generated_from)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "three_d_secure_usage" => {
-                            decoder.optional_into(&mut three_d_secure_usage)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut brand)?,
+                1 => decoder.optional_into(&mut checks)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.required_into(&mut exp_month)?,
+                4 => decoder.required_into(&mut exp_year)?,
+                5 => decoder.optional_into(&mut fingerprint)?,
+                6 => decoder.required_into(&mut funding)?,
+                7 => decoder.optional_into(&mut generated_from)?,
+                8 => decoder.required_into(&mut last4)?,
+                9 => decoder.optional_into(&mut networks)?,
+                10 => decoder.optional_into(&mut three_d_secure_usage)?,
+                11 => decoder.optional_into(&mut wallet)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -869,18 +1088,31 @@ impl stripe_core::Decode for PaymentMethodCardChecks {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address_line1_check"),
+            stripe_core::decode::Key::new("address_postal_code_check"),
+            stripe_core::decode::Key::new("cvc_check"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address_line1_check" => 0,
+                "address_postal_code_check" => 1,
+                "cvc_check" => 2,
+                _ => 3,
+            }
+        }
         let mut address_line1_check = None;
         let mut address_postal_code_check = None;
         let mut cvc_check = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address_line1_check" => decoder.optional_into(&mut address_line1_check)?,
-                "address_postal_code_check" => {
-                    decoder.optional_into(&mut address_postal_code_check)?
-                }
-                "cvc_check" => decoder.optional_into(&mut cvc_check)?,
+                0 => decoder.optional_into(&mut address_line1_check)?,
+                1 => decoder.optional_into(&mut address_postal_code_check)?,
+                2 => decoder.optional_into(&mut cvc_check)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -923,18 +1155,31 @@ impl stripe_core::Decode for PaymentMethodCardGeneratedCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("payment_method_details"),
+            stripe_core::decode::Key::new("setup_attempt"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "charge" => 0,
+                "payment_method_details" => 1,
+                "setup_attempt" => 2,
+                _ => 3,
+            }
+        }
         let mut charge = None;
         let mut payment_method_details = None;
         let mut setup_attempt = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "charge" => decoder.optional_into(&mut charge)?,
-                "payment_method_details" => {
-                    decoder.optional_into(&mut payment_method_details)?
-                }
-                "setup_attempt" => decoder.optional_into(&mut setup_attempt)?,
+                0 => decoder.optional_into(&mut charge)?,
+                1 => decoder.optional_into(&mut payment_method_details)?,
+                2 => decoder.optional_into(&mut setup_attempt)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -998,6 +1243,64 @@ impl stripe_core::Decode for PaymentMethodCardPresent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("cardholder_name"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("networks"),
+            stripe_core::decode::Key::new("read_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 0,
+                        "last4" => 7,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 2,
+                        "funding" => 6,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 4,
+                        "networks" => 8,
+                        _ => 10,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 3,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 5,
+                        "read_method" => 9,
+                        _ => 10,
+                    }
+                }
+                15 => {
+                    match key {
+                        "cardholder_name" => 1,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut brand = None;
         let mut cardholder_name = None;
         let mut country = None;
@@ -1009,49 +1312,20 @@ impl stripe_core::Decode for PaymentMethodCardPresent {
         let mut networks = None;
         let mut read_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        "networks" => decoder.optional_into(&mut networks)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        "read_method" => decoder.optional_into(&mut read_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut brand)?,
+                1 => decoder.optional_into(&mut cardholder_name)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.required_into(&mut exp_month)?,
+                4 => decoder.required_into(&mut exp_year)?,
+                5 => decoder.optional_into(&mut fingerprint)?,
+                6 => decoder.optional_into(&mut funding)?,
+                7 => decoder.optional_into(&mut last4)?,
+                8 => decoder.optional_into(&mut networks)?,
+                9 => decoder.optional_into(&mut read_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1099,14 +1373,27 @@ impl stripe_core::Decode for PaymentMethodCardPresentNetworks {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available"),
+            stripe_core::decode::Key::new("preferred"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available" => 0,
+                "preferred" => 1,
+                _ => 2,
+            }
+        }
         let mut available = None;
         let mut preferred = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available" => decoder.required_into(&mut available)?,
-                "preferred" => decoder.optional_into(&mut preferred)?,
+                0 => decoder.required_into(&mut available)?,
+                1 => decoder.optional_into(&mut preferred)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1160,6 +1447,62 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amex_express_checkout"),
+            stripe_core::decode::Key::new("apple_pay"),
+            stripe_core::decode::Key::new("dynamic_last4"),
+            stripe_core::decode::Key::new("google_pay"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("masterpass"),
+            stripe_core::decode::Key::new("samsung_pay"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("visa_checkout"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "link" => 4,
+                        "type" => 7,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "apple_pay" => 1,
+                        _ => 9,
+                    }
+                }
+                10 => {
+                    match key {
+                        "google_pay" => 3,
+                        "masterpass" => 5,
+                        _ => 9,
+                    }
+                }
+                11 => {
+                    match key {
+                        "samsung_pay" => 6,
+                        _ => 9,
+                    }
+                }
+                13 => {
+                    match key {
+                        "dynamic_last4" => 2,
+                        "visa_checkout" => 8,
+                        _ => 9,
+                    }
+                }
+                21 => {
+                    match key {
+                        "amex_express_checkout" => 0,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut amex_express_checkout = None;
         let mut apple_pay = None;
         let mut dynamic_last4 = None;
@@ -1170,50 +1513,19 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
         let mut type_ = None;
         let mut visa_checkout = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "link" => decoder.optional_into(&mut link)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "apple_pay" => decoder.optional_into(&mut apple_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "google_pay" => decoder.optional_into(&mut google_pay)?,
-                        "masterpass" => decoder.optional_into(&mut masterpass)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "samsung_pay" => decoder.optional_into(&mut samsung_pay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
-                        "visa_checkout" => decoder.optional_into(&mut visa_checkout)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "amex_express_checkout" => {
-                            decoder.optional_into(&mut amex_express_checkout)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut amex_express_checkout)?,
+                1 => decoder.optional_into(&mut apple_pay)?,
+                2 => decoder.optional_into(&mut dynamic_last4)?,
+                3 => decoder.optional_into(&mut google_pay)?,
+                4 => decoder.optional_into(&mut link)?,
+                5 => decoder.optional_into(&mut masterpass)?,
+                6 => decoder.optional_into(&mut samsung_pay)?,
+                7 => decoder.required_into(&mut type_)?,
+                8 => decoder.optional_into(&mut visa_checkout)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1274,18 +1586,35 @@ impl stripe_core::Decode for PaymentMethodCardWalletMasterpass {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("shipping_address"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_address" => 0,
+                "email" => 1,
+                "name" => 2,
+                "shipping_address" => 3,
+                _ => 4,
+            }
+        }
         let mut billing_address = None;
         let mut email = None;
         let mut name = None;
         let mut shipping_address = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_address" => decoder.optional_into(&mut billing_address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
+                0 => decoder.optional_into(&mut billing_address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1334,18 +1663,35 @@ impl stripe_core::Decode for PaymentMethodCardWalletVisaCheckout {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("shipping_address"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_address" => 0,
+                "email" => 1,
+                "name" => 2,
+                "shipping_address" => 3,
+                _ => 4,
+            }
+        }
         let mut billing_address = None;
         let mut email = None;
         let mut name = None;
         let mut shipping_address = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_address" => decoder.optional_into(&mut billing_address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
+                0 => decoder.optional_into(&mut billing_address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1386,14 +1732,27 @@ impl stripe_core::Decode for PaymentMethodCashapp {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("buyer_id"),
+            stripe_core::decode::Key::new("cashtag"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "buyer_id" => 0,
+                "cashtag" => 1,
+                _ => 2,
+            }
+        }
         let mut buyer_id = None;
         let mut cashtag = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "buyer_id" => decoder.optional_into(&mut buyer_id)?,
-                "cashtag" => decoder.optional_into(&mut cashtag)?,
+                0 => decoder.optional_into(&mut buyer_id)?,
+                1 => decoder.optional_into(&mut cashtag)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1427,12 +1786,23 @@ impl stripe_core::Decode for PaymentMethodEps {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                _ => 1,
+            }
+        }
         let mut bank = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
+                0 => decoder.optional_into(&mut bank)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1463,12 +1833,23 @@ impl stripe_core::Decode for PaymentMethodFpx {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                _ => 1,
+            }
+        }
         let mut bank = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.required_into(&mut bank)?,
+                0 => decoder.required_into(&mut bank)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1508,14 +1889,27 @@ impl stripe_core::Decode for PaymentMethodIdeal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+            stripe_core::decode::Key::new("bic"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                "bic" => 1,
+                _ => 2,
+            }
+        }
         let mut bank = None;
         let mut bic = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
-                "bic" => decoder.optional_into(&mut bic)?,
+                0 => decoder.optional_into(&mut bank)?,
+                1 => decoder.optional_into(&mut bic)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1577,6 +1971,71 @@ impl stripe_core::Decode for PaymentMethodInteracPresent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("cardholder_name"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("networks"),
+            stripe_core::decode::Key::new("preferred_locales"),
+            stripe_core::decode::Key::new("read_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 0,
+                        "last4" => 7,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 2,
+                        "funding" => 6,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 4,
+                        "networks" => 8,
+                        _ => 11,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 3,
+                        _ => 11,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 5,
+                        "read_method" => 10,
+                        _ => 11,
+                    }
+                }
+                15 => {
+                    match key {
+                        "cardholder_name" => 1,
+                        _ => 11,
+                    }
+                }
+                17 => {
+                    match key {
+                        "preferred_locales" => 9,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut brand = None;
         let mut cardholder_name = None;
         let mut country = None;
@@ -1589,57 +2048,21 @@ impl stripe_core::Decode for PaymentMethodInteracPresent {
         let mut preferred_locales = None;
         let mut read_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.required_into(&mut exp_year)?,
-                        "networks" => decoder.optional_into(&mut networks)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.required_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        "read_method" => decoder.optional_into(&mut read_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "preferred_locales" => {
-                            decoder.optional_into(&mut preferred_locales)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut brand)?,
+                1 => decoder.optional_into(&mut cardholder_name)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.required_into(&mut exp_month)?,
+                4 => decoder.required_into(&mut exp_year)?,
+                5 => decoder.optional_into(&mut fingerprint)?,
+                6 => decoder.optional_into(&mut funding)?,
+                7 => decoder.optional_into(&mut last4)?,
+                8 => decoder.optional_into(&mut networks)?,
+                9 => decoder.optional_into(&mut preferred_locales)?,
+                10 => decoder.optional_into(&mut read_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1686,12 +2109,23 @@ impl stripe_core::Decode for PaymentMethodKlarna {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("dob"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "dob" => 0,
+                _ => 1,
+            }
+        }
         let mut dob = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "dob" => decoder.optional_into(&mut dob)?,
+                0 => decoder.optional_into(&mut dob)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1725,12 +2159,23 @@ impl stripe_core::Decode for PaymentMethodLink {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("email"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "email" => 0,
+                _ => 1,
+            }
+        }
         let mut email = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "email" => decoder.optional_into(&mut email)?,
+                0 => decoder.optional_into(&mut email)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1764,12 +2209,23 @@ impl stripe_core::Decode for PaymentMethodP24 {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                _ => 1,
+            }
+        }
         let mut bank = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
+                0 => decoder.optional_into(&mut bank)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1807,14 +2263,27 @@ impl stripe_core::Decode for PaymentMethodPaypal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("payer_email"),
+            stripe_core::decode::Key::new("payer_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "payer_email" => 0,
+                "payer_id" => 1,
+                _ => 2,
+            }
+        }
         let mut payer_email = None;
         let mut payer_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "payer_email" => decoder.optional_into(&mut payer_email)?,
-                "payer_id" => decoder.optional_into(&mut payer_id)?,
+                0 => decoder.optional_into(&mut payer_email)?,
+                1 => decoder.optional_into(&mut payer_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1869,6 +2338,26 @@ impl stripe_core::Decode for PaymentMethodSepaDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("branch_code"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("generated_from"),
+            stripe_core::decode::Key::new("last4"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "branch_code" => 1,
+                "country" => 2,
+                "fingerprint" => 3,
+                "generated_from" => 4,
+                "last4" => 5,
+                _ => 6,
+            }
+        }
         let mut bank_code = None;
         let mut branch_code = None;
         let mut country = None;
@@ -1876,15 +2365,16 @@ impl stripe_core::Decode for PaymentMethodSepaDebit {
         let mut generated_from = None;
         let mut last4 = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "branch_code" => decoder.optional_into(&mut branch_code)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "generated_from" => decoder.optional_into(&mut generated_from)?,
-                "last4" => decoder.optional_into(&mut last4)?,
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut branch_code)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut generated_from)?,
+                5 => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1924,12 +2414,23 @@ impl stripe_core::Decode for PaymentMethodSofort {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "country" => 0,
+                _ => 1,
+            }
+        }
         let mut country = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "country" => decoder.optional_into(&mut country)?,
+                0 => decoder.optional_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1985,6 +2486,72 @@ impl stripe_core::Decode for PaymentMethodUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_holder_type"),
+            stripe_core::decode::Key::new("account_type"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("financial_connections_account"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("networks"),
+            stripe_core::decode::Key::new("routing_number"),
+            stripe_core::decode::Key::new("status_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "last4" => 5,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "networks" => 6,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "bank_name" => 2,
+                        _ => 9,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 4,
+                        _ => 9,
+                    }
+                }
+                12 => {
+                    match key {
+                        "account_type" => 1,
+                        _ => 9,
+                    }
+                }
+                14 => {
+                    match key {
+                        "routing_number" => 7,
+                        "status_details" => 8,
+                        _ => 9,
+                    }
+                }
+                19 => {
+                    match key {
+                        "account_holder_type" => 0,
+                        _ => 9,
+                    }
+                }
+                29 => {
+                    match key {
+                        "financial_connections_account" => 3,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut account_holder_type = None;
         let mut account_type = None;
         let mut bank_name = None;
@@ -1995,62 +2562,19 @@ impl stripe_core::Decode for PaymentMethodUsBankAccount {
         let mut routing_number = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "networks" => decoder.optional_into(&mut networks)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "bank_name" => decoder.optional_into(&mut bank_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "account_type" => decoder.optional_into(&mut account_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "routing_number" => decoder.optional_into(&mut routing_number)?,
-                        "status_details" => decoder.optional_into(&mut status_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "account_holder_type" => {
-                            decoder.optional_into(&mut account_holder_type)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "financial_connections_account" => {
-                            decoder.optional_into(&mut financial_connections_account)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut account_holder_type)?,
+                1 => decoder.optional_into(&mut account_type)?,
+                2 => decoder.optional_into(&mut bank_name)?,
+                3 => decoder.optional_into(&mut financial_connections_account)?,
+                4 => decoder.optional_into(&mut fingerprint)?,
+                5 => decoder.optional_into(&mut last4)?,
+                6 => decoder.optional_into(&mut networks)?,
+                7 => decoder.optional_into(&mut routing_number)?,
+                8 => decoder.optional_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2096,14 +2620,27 @@ impl stripe_core::Decode for PaymentMethodUsBankAccountBlocked {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("network_code"),
+            stripe_core::decode::Key::new("reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "network_code" => 0,
+                "reason" => 1,
+                _ => 2,
+            }
+        }
         let mut network_code = None;
         let mut reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "network_code" => decoder.optional_into(&mut network_code)?,
-                "reason" => decoder.optional_into(&mut reason)?,
+                0 => decoder.optional_into(&mut network_code)?,
+                1 => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2138,12 +2675,23 @@ impl stripe_core::Decode for PaymentMethodUsBankAccountStatusDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("blocked"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "blocked" => 0,
+                _ => 1,
+            }
+        }
         let mut blocked = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "blocked" => decoder.optional_into(&mut blocked)?,
+                0 => decoder.optional_into(&mut blocked)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2182,14 +2730,27 @@ impl stripe_core::Decode for SepaDebitGeneratedFrom {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("setup_attempt"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "charge" => 0,
+                "setup_attempt" => 1,
+                _ => 2,
+            }
+        }
         let mut charge = None;
         let mut setup_attempt = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "charge" => decoder.optional_into(&mut charge)?,
-                "setup_attempt" => decoder.optional_into(&mut setup_attempt)?,
+                0 => decoder.optional_into(&mut charge)?,
+                1 => decoder.optional_into(&mut setup_attempt)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2224,12 +2785,23 @@ impl stripe_core::Decode for ThreeDSecureUsage {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("supported"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "supported" => 0,
+                _ => 1,
+            }
+        }
         let mut supported = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "supported" => decoder.required_into(&mut supported)?,
+                0 => decoder.required_into(&mut supported)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2264,14 +2836,27 @@ impl stripe_core::Decode for UsBankAccountNetworks {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("preferred"),
+            stripe_core::decode::Key::new("supported"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "preferred" => 0,
+                "supported" => 1,
+                _ => 2,
+            }
+        }
         let mut preferred = None;
         let mut supported = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "preferred" => decoder.optional_into(&mut preferred)?,
-                "supported" => decoder.required_into(&mut supported)?,
+                0 => decoder.optional_into(&mut preferred)?,
+                1 => decoder.required_into(&mut supported)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -90,6 +90,125 @@ impl stripe_core::Decode for Payout {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("arrival_date"),
+            stripe_core::decode::Key::new("automatic"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("destination"),
+            stripe_core::decode::Key::new("failure_balance_transaction"),
+            stripe_core::decode::Key::new("failure_code"),
+            stripe_core::decode::Key::new("failure_message"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("method"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("original_payout"),
+            stripe_core::decode::Key::new("reconciliation_status"),
+            stripe_core::decode::Key::new("reversed_by"),
+            stripe_core::decode::Key::new("source_type"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 24] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 11,
+                        _ => 23,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 22,
+                        _ => 23,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "method" => 14,
+                        "object" => 15,
+                        "status" => 21,
+                        _ => 23,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 4,
+                        _ => 23,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 5,
+                        "livemode" => 12,
+                        "metadata" => 13,
+                        _ => 23,
+                    }
+                }
+                9 => {
+                    match key {
+                        "automatic" => 2,
+                        _ => 23,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 6,
+                        "destination" => 7,
+                        "reversed_by" => 18,
+                        "source_type" => 19,
+                        _ => 23,
+                    }
+                }
+                12 => {
+                    match key {
+                        "arrival_date" => 1,
+                        "failure_code" => 9,
+                        _ => 23,
+                    }
+                }
+                15 => {
+                    match key {
+                        "failure_message" => 10,
+                        "original_payout" => 16,
+                        _ => 23,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 3,
+                        _ => 23,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 20,
+                        _ => 23,
+                    }
+                }
+                21 => {
+                    match key {
+                        "reconciliation_status" => 17,
+                        _ => 23,
+                    }
+                }
+                27 => {
+                    match key {
+                        "failure_balance_transaction" => 8,
+                        _ => 23,
+                    }
+                }
+                _ => 23,
+            }
+        }
         let mut amount = None;
         let mut arrival_date = None;
         let mut automatic = None;
@@ -114,105 +233,33 @@ impl stripe_core::Decode for Payout {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "method" => decoder.required_into(&mut method)?,
-                        "object" => decoder.object_name_into(&mut object, "payout")?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "automatic" => decoder.required_into(&mut automatic)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "destination" => decoder.optional_into(&mut destination)?,
-                        "reversed_by" => decoder.optional_into(&mut reversed_by)?,
-                        "source_type" => decoder.required_into(&mut source_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "arrival_date" => decoder.required_into(&mut arrival_date)?,
-                        "failure_code" => decoder.optional_into(&mut failure_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "failure_message" => decoder.optional_into(&mut failure_message)?,
-                        "original_payout" => decoder.optional_into(&mut original_payout)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.optional_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "reconciliation_status" => {
-                            decoder.required_into(&mut reconciliation_status)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "failure_balance_transaction" => {
-                            decoder.optional_into(&mut failure_balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut arrival_date)?,
+                2 => decoder.required_into(&mut automatic)?,
+                3 => decoder.optional_into(&mut balance_transaction)?,
+                4 => decoder.required_into(&mut created)?,
+                5 => decoder.required_into(&mut currency)?,
+                6 => decoder.optional_into(&mut description)?,
+                7 => decoder.optional_into(&mut destination)?,
+                8 => decoder.optional_into(&mut failure_balance_transaction)?,
+                9 => decoder.optional_into(&mut failure_code)?,
+                10 => decoder.optional_into(&mut failure_message)?,
+                11 => decoder.required_into(&mut id)?,
+                12 => decoder.required_into(&mut livemode)?,
+                13 => decoder.optional_into(&mut metadata)?,
+                14 => decoder.required_into(&mut method)?,
+                15 => decoder.object_name_into(&mut object, "payout")?,
+                16 => decoder.optional_into(&mut original_payout)?,
+                17 => decoder.required_into(&mut reconciliation_status)?,
+                18 => decoder.optional_into(&mut reversed_by)?,
+                19 => decoder.required_into(&mut source_type)?,
+                20 => decoder.optional_into(&mut statement_descriptor)?,
+                21 => decoder.required_into(&mut status)?,
+                22 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

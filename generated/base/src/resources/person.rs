@@ -21,16 +21,31 @@ impl stripe_core::Decode for LegalEntityDob {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("day"),
+            stripe_core::decode::Key::new("month"),
+            stripe_core::decode::Key::new("year"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "day" => 0,
+                "month" => 1,
+                "year" => 2,
+                _ => 3,
+            }
+        }
         let mut day = None;
         let mut month = None;
         let mut year = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "day" => decoder.optional_into(&mut day)?,
-                "month" => decoder.optional_into(&mut month)?,
-                "year" => decoder.optional_into(&mut year)?,
+                0 => decoder.optional_into(&mut day)?,
+                1 => decoder.optional_into(&mut month)?,
+                2 => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -72,20 +87,39 @@ impl stripe_core::Decode for LegalEntityPersonVerification {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("additional_document"),
+            stripe_core::decode::Key::new("details"),
+            stripe_core::decode::Key::new("details_code"),
+            stripe_core::decode::Key::new("document"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "additional_document" => 0,
+                "details" => 1,
+                "details_code" => 2,
+                "document" => 3,
+                "status" => 4,
+                _ => 5,
+            }
+        }
         let mut additional_document = None;
         let mut details = None;
         let mut details_code = None;
         let mut document = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "additional_document" => decoder.optional_into(&mut additional_document)?,
-                "details" => decoder.optional_into(&mut details)?,
-                "details_code" => decoder.optional_into(&mut details_code)?,
-                "document" => decoder.optional_into(&mut document)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.optional_into(&mut additional_document)?,
+                1 => decoder.optional_into(&mut details)?,
+                2 => decoder.optional_into(&mut details_code)?,
+                3 => decoder.optional_into(&mut document)?,
+                4 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -134,18 +168,35 @@ impl stripe_core::Decode for LegalEntityPersonVerificationDocument {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("back"),
+            stripe_core::decode::Key::new("details"),
+            stripe_core::decode::Key::new("details_code"),
+            stripe_core::decode::Key::new("front"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "back" => 0,
+                "details" => 1,
+                "details_code" => 2,
+                "front" => 3,
+                _ => 4,
+            }
+        }
         let mut back = None;
         let mut details = None;
         let mut details_code = None;
         let mut front = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "back" => decoder.optional_into(&mut back)?,
-                "details" => decoder.optional_into(&mut details)?,
-                "details_code" => decoder.optional_into(&mut details_code)?,
-                "front" => decoder.optional_into(&mut front)?,
+                0 => decoder.optional_into(&mut back)?,
+                1 => decoder.optional_into(&mut details)?,
+                2 => decoder.optional_into(&mut details_code)?,
+                3 => decoder.optional_into(&mut front)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -274,6 +325,164 @@ impl stripe_core::Decode for Person {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account"),
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("address_kana"),
+            stripe_core::decode::Key::new("address_kanji"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("dob"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("first_name"),
+            stripe_core::decode::Key::new("first_name_kana"),
+            stripe_core::decode::Key::new("first_name_kanji"),
+            stripe_core::decode::Key::new("full_name_aliases"),
+            stripe_core::decode::Key::new("future_requirements"),
+            stripe_core::decode::Key::new("gender"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("id_number_provided"),
+            stripe_core::decode::Key::new("id_number_secondary_provided"),
+            stripe_core::decode::Key::new("last_name"),
+            stripe_core::decode::Key::new("last_name_kana"),
+            stripe_core::decode::Key::new("last_name_kanji"),
+            stripe_core::decode::Key::new("maiden_name"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("nationality"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("phone"),
+            stripe_core::decode::Key::new("political_exposure"),
+            stripe_core::decode::Key::new("registered_address"),
+            stripe_core::decode::Key::new("relationship"),
+            stripe_core::decode::Key::new("requirements"),
+            stripe_core::decode::Key::new("ssn_last_4_provided"),
+            stripe_core::decode::Key::new("verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 31] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 13,
+                        _ => 30,
+                    }
+                }
+                3 => {
+                    match key {
+                        "dob" => 5,
+                        _ => 30,
+                    }
+                }
+                5 => {
+                    match key {
+                        "email" => 6,
+                        "phone" => 23,
+                        _ => 30,
+                    }
+                }
+                6 => {
+                    match key {
+                        "gender" => 12,
+                        "object" => 22,
+                        _ => 30,
+                    }
+                }
+                7 => {
+                    match key {
+                        "account" => 0,
+                        "address" => 1,
+                        "created" => 4,
+                        _ => 30,
+                    }
+                }
+                8 => {
+                    match key {
+                        "metadata" => 20,
+                        _ => 30,
+                    }
+                }
+                9 => {
+                    match key {
+                        "last_name" => 16,
+                        _ => 30,
+                    }
+                }
+                10 => {
+                    match key {
+                        "first_name" => 7,
+                        _ => 30,
+                    }
+                }
+                11 => {
+                    match key {
+                        "maiden_name" => 19,
+                        "nationality" => 21,
+                        _ => 30,
+                    }
+                }
+                12 => {
+                    match key {
+                        "address_kana" => 2,
+                        "relationship" => 26,
+                        "requirements" => 27,
+                        "verification" => 29,
+                        _ => 30,
+                    }
+                }
+                13 => {
+                    match key {
+                        "address_kanji" => 3,
+                        _ => 30,
+                    }
+                }
+                14 => {
+                    match key {
+                        "last_name_kana" => 17,
+                        _ => 30,
+                    }
+                }
+                15 => {
+                    match key {
+                        "first_name_kana" => 8,
+                        "last_name_kanji" => 18,
+                        _ => 30,
+                    }
+                }
+                16 => {
+                    match key {
+                        "first_name_kanji" => 9,
+                        _ => 30,
+                    }
+                }
+                17 => {
+                    match key {
+                        "full_name_aliases" => 10,
+                        _ => 30,
+                    }
+                }
+                18 => {
+                    match key {
+                        "id_number_provided" => 14,
+                        "political_exposure" => 24,
+                        "registered_address" => 25,
+                        _ => 30,
+                    }
+                }
+                19 => {
+                    match key {
+                        "future_requirements" => 11,
+                        "ssn_last_4_provided" => 28,
+                        _ => 30,
+                    }
+                }
+                28 => {
+                    match key {
+                        "id_number_secondary_provided" => 15,
+                        _ => 30,
+                    }
+                }
+                _ => 30,
+            }
+        }
         let mut account = None;
         let mut address = None;
         let mut address_kana = None;
@@ -305,145 +514,40 @@ impl stripe_core::Decode for Person {
         let mut ssn_last_4_provided = None;
         let mut verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "dob" => decoder.optional_into(&mut dob)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "email" => decoder.optional_into(&mut email)?,
-                        "phone" => decoder.optional_into(&mut phone)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "gender" => decoder.optional_into(&mut gender)?,
-                        "object" => decoder.object_name_into(&mut object, "person")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "account" => decoder.required_into(&mut account)?,
-                        "address" => decoder.optional_into(&mut address)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "last_name" => decoder.optional_into(&mut last_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "first_name" => decoder.optional_into(&mut first_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "maiden_name" => decoder.optional_into(&mut maiden_name)?,
-                        "nationality" => decoder.optional_into(&mut nationality)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "address_kana" => decoder.optional_into(&mut address_kana)?,
-                        "relationship" => decoder.optional_into(&mut relationship)?,
-                        "requirements" => decoder.optional_into(&mut requirements)?,
-                        "verification" => decoder.optional_into(&mut verification)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "address_kanji" => decoder.optional_into(&mut address_kanji)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "last_name_kana" => decoder.optional_into(&mut last_name_kana)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "first_name_kana" => decoder.optional_into(&mut first_name_kana)?,
-                        "last_name_kanji" => decoder.optional_into(&mut last_name_kanji)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "first_name_kanji" => {
-                            decoder.optional_into(&mut first_name_kanji)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "full_name_aliases" => {
-                            decoder.optional_into(&mut full_name_aliases)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "id_number_provided" => {
-                            decoder.optional_into(&mut id_number_provided)?
-                        }
-                        "political_exposure" => {
-                            decoder.optional_into(&mut political_exposure)?
-                        }
-                        "registered_address" => {
-                            decoder.optional_into(&mut registered_address)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "future_requirements" => {
-                            decoder.optional_into(&mut future_requirements)?
-                        }
-                        "ssn_last_4_provided" => {
-                            decoder.optional_into(&mut ssn_last_4_provided)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                28 => {
-                    match key {
-                        "id_number_secondary_provided" => {
-                            decoder.optional_into(&mut id_number_secondary_provided)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut account)?,
+                1 => decoder.optional_into(&mut address)?,
+                2 => decoder.optional_into(&mut address_kana)?,
+                3 => decoder.optional_into(&mut address_kanji)?,
+                4 => decoder.required_into(&mut created)?,
+                5 => decoder.optional_into(&mut dob)?,
+                6 => decoder.optional_into(&mut email)?,
+                7 => decoder.optional_into(&mut first_name)?,
+                8 => decoder.optional_into(&mut first_name_kana)?,
+                9 => decoder.optional_into(&mut first_name_kanji)?,
+                10 => decoder.optional_into(&mut full_name_aliases)?,
+                11 => decoder.optional_into(&mut future_requirements)?,
+                12 => decoder.optional_into(&mut gender)?,
+                13 => decoder.required_into(&mut id)?,
+                14 => decoder.optional_into(&mut id_number_provided)?,
+                15 => decoder.optional_into(&mut id_number_secondary_provided)?,
+                16 => decoder.optional_into(&mut last_name)?,
+                17 => decoder.optional_into(&mut last_name_kana)?,
+                18 => decoder.optional_into(&mut last_name_kanji)?,
+                19 => decoder.optional_into(&mut maiden_name)?,
+                20 => decoder.optional_into(&mut metadata)?,
+                21 => decoder.optional_into(&mut nationality)?,
+                22 => decoder.object_name_into(&mut object, "person")?,
+                23 => decoder.optional_into(&mut phone)?,
+                24 => decoder.optional_into(&mut political_exposure)?,
+                25 => decoder.optional_into(&mut registered_address)?,
+                26 => decoder.optional_into(&mut relationship)?,
+                27 => decoder.optional_into(&mut requirements)?,
+                28 => decoder.optional_into(&mut ssn_last_4_provided)?,
+                29 => decoder.optional_into(&mut verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -520,6 +624,26 @@ impl stripe_core::Decode for PersonFutureRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alternatives"),
+            stripe_core::decode::Key::new("currently_due"),
+            stripe_core::decode::Key::new("errors"),
+            stripe_core::decode::Key::new("eventually_due"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("pending_verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "alternatives" => 0,
+                "currently_due" => 1,
+                "errors" => 2,
+                "eventually_due" => 3,
+                "past_due" => 4,
+                "pending_verification" => 5,
+                _ => 6,
+            }
+        }
         let mut alternatives = None;
         let mut currently_due = None;
         let mut errors = None;
@@ -527,17 +651,16 @@ impl stripe_core::Decode for PersonFutureRequirements {
         let mut past_due = None;
         let mut pending_verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "alternatives" => decoder.optional_into(&mut alternatives)?,
-                "currently_due" => decoder.required_into(&mut currently_due)?,
-                "errors" => decoder.required_into(&mut errors)?,
-                "eventually_due" => decoder.required_into(&mut eventually_due)?,
-                "past_due" => decoder.required_into(&mut past_due)?,
-                "pending_verification" => {
-                    decoder.required_into(&mut pending_verification)?
-                }
+                0 => decoder.optional_into(&mut alternatives)?,
+                1 => decoder.required_into(&mut currently_due)?,
+                2 => decoder.required_into(&mut errors)?,
+                3 => decoder.required_into(&mut eventually_due)?,
+                4 => decoder.required_into(&mut past_due)?,
+                5 => decoder.required_into(&mut pending_verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -609,6 +732,26 @@ impl stripe_core::Decode for PersonRelationship {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("director"),
+            stripe_core::decode::Key::new("executive"),
+            stripe_core::decode::Key::new("owner"),
+            stripe_core::decode::Key::new("percent_ownership"),
+            stripe_core::decode::Key::new("representative"),
+            stripe_core::decode::Key::new("title"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "director" => 0,
+                "executive" => 1,
+                "owner" => 2,
+                "percent_ownership" => 3,
+                "representative" => 4,
+                "title" => 5,
+                _ => 6,
+            }
+        }
         let mut director = None;
         let mut executive = None;
         let mut owner = None;
@@ -616,15 +759,16 @@ impl stripe_core::Decode for PersonRelationship {
         let mut representative = None;
         let mut title = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "director" => decoder.optional_into(&mut director)?,
-                "executive" => decoder.optional_into(&mut executive)?,
-                "owner" => decoder.optional_into(&mut owner)?,
-                "percent_ownership" => decoder.optional_into(&mut percent_ownership)?,
-                "representative" => decoder.optional_into(&mut representative)?,
-                "title" => decoder.optional_into(&mut title)?,
+                0 => decoder.optional_into(&mut director)?,
+                1 => decoder.optional_into(&mut executive)?,
+                2 => decoder.optional_into(&mut owner)?,
+                3 => decoder.optional_into(&mut percent_ownership)?,
+                4 => decoder.optional_into(&mut representative)?,
+                5 => decoder.optional_into(&mut title)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -674,6 +818,26 @@ impl stripe_core::Decode for PersonRequirements {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("alternatives"),
+            stripe_core::decode::Key::new("currently_due"),
+            stripe_core::decode::Key::new("errors"),
+            stripe_core::decode::Key::new("eventually_due"),
+            stripe_core::decode::Key::new("past_due"),
+            stripe_core::decode::Key::new("pending_verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "alternatives" => 0,
+                "currently_due" => 1,
+                "errors" => 2,
+                "eventually_due" => 3,
+                "past_due" => 4,
+                "pending_verification" => 5,
+                _ => 6,
+            }
+        }
         let mut alternatives = None;
         let mut currently_due = None;
         let mut errors = None;
@@ -681,17 +845,16 @@ impl stripe_core::Decode for PersonRequirements {
         let mut past_due = None;
         let mut pending_verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "alternatives" => decoder.optional_into(&mut alternatives)?,
-                "currently_due" => decoder.required_into(&mut currently_due)?,
-                "errors" => decoder.required_into(&mut errors)?,
-                "eventually_due" => decoder.required_into(&mut eventually_due)?,
-                "past_due" => decoder.required_into(&mut past_due)?,
-                "pending_verification" => {
-                    decoder.required_into(&mut pending_verification)?
-                }
+                0 => decoder.optional_into(&mut alternatives)?,
+                1 => decoder.required_into(&mut currently_due)?,
+                2 => decoder.required_into(&mut errors)?,
+                3 => decoder.required_into(&mut eventually_due)?,
+                4 => decoder.required_into(&mut past_due)?,
+                5 => decoder.required_into(&mut pending_verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -27,20 +27,39 @@ impl stripe_core::Decode for CurrencyOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom_unit_amount"),
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tiers"),
+            stripe_core::decode::Key::new("unit_amount"),
+            stripe_core::decode::Key::new("unit_amount_decimal"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom_unit_amount" => 0,
+                "tax_behavior" => 1,
+                "tiers" => 2,
+                "unit_amount" => 3,
+                "unit_amount_decimal" => 4,
+                _ => 5,
+            }
+        }
         let mut custom_unit_amount = None;
         let mut tax_behavior = None;
         let mut tiers = None;
         let mut unit_amount = None;
         let mut unit_amount_decimal = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom_unit_amount" => decoder.optional_into(&mut custom_unit_amount)?,
-                "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
-                "tiers" => decoder.optional_into(&mut tiers)?,
-                "unit_amount" => decoder.optional_into(&mut unit_amount)?,
-                "unit_amount_decimal" => decoder.optional_into(&mut unit_amount_decimal)?,
+                0 => decoder.optional_into(&mut custom_unit_amount)?,
+                1 => decoder.optional_into(&mut tax_behavior)?,
+                2 => decoder.optional_into(&mut tiers)?,
+                3 => decoder.optional_into(&mut unit_amount)?,
+                4 => decoder.optional_into(&mut unit_amount_decimal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -85,16 +104,31 @@ impl stripe_core::Decode for CustomUnitAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("maximum"),
+            stripe_core::decode::Key::new("minimum"),
+            stripe_core::decode::Key::new("preset"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "maximum" => 0,
+                "minimum" => 1,
+                "preset" => 2,
+                _ => 3,
+            }
+        }
         let mut maximum = None;
         let mut minimum = None;
         let mut preset = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "maximum" => decoder.optional_into(&mut maximum)?,
-                "minimum" => decoder.optional_into(&mut minimum)?,
-                "preset" => decoder.optional_into(&mut preset)?,
+                0 => decoder.optional_into(&mut maximum)?,
+                1 => decoder.optional_into(&mut minimum)?,
+                2 => decoder.optional_into(&mut preset)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -199,6 +233,126 @@ impl stripe_core::Decode for Price {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("billing_scheme"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("currency_options"),
+            stripe_core::decode::Key::new("custom_unit_amount"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("lookup_key"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("nickname"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("product"),
+            stripe_core::decode::Key::new("recurring"),
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tiers"),
+            stripe_core::decode::Key::new("tiers_mode"),
+            stripe_core::decode::Key::new("transform_quantity"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("unit_amount"),
+            stripe_core::decode::Key::new("unit_amount_decimal"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 22] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 6,
+                        _ => 21,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 18,
+                        _ => 21,
+                    }
+                }
+                5 => {
+                    match key {
+                        "tiers" => 15,
+                        _ => 21,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "object" => 11,
+                        _ => 21,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        "product" => 12,
+                        _ => 21,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "livemode" => 7,
+                        "metadata" => 9,
+                        "nickname" => 10,
+                        _ => 21,
+                    }
+                }
+                9 => {
+                    match key {
+                        "recurring" => 13,
+                        _ => 21,
+                    }
+                }
+                10 => {
+                    match key {
+                        "lookup_key" => 8,
+                        "tiers_mode" => 16,
+                        _ => 21,
+                    }
+                }
+                11 => {
+                    match key {
+                        "unit_amount" => 19,
+                        _ => 21,
+                    }
+                }
+                12 => {
+                    match key {
+                        "tax_behavior" => 14,
+                        _ => 21,
+                    }
+                }
+                14 => {
+                    match key {
+                        "billing_scheme" => 1,
+                        _ => 21,
+                    }
+                }
+                16 => {
+                    match key {
+                        "currency_options" => 4,
+                        _ => 21,
+                    }
+                }
+                18 => {
+                    match key {
+                        "custom_unit_amount" => 5,
+                        "transform_quantity" => 17,
+                        _ => 21,
+                    }
+                }
+                19 => {
+                    match key {
+                        "unit_amount_decimal" => 20,
+                        _ => 21,
+                    }
+                }
+                _ => 21,
+            }
+        }
         let mut active = None;
         let mut billing_scheme = None;
         let mut created = None;
@@ -221,108 +375,31 @@ impl stripe_core::Decode for Price {
         let mut unit_amount = None;
         let mut unit_amount_decimal = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "tiers" => decoder.optional_into(&mut tiers)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.object_name_into(&mut object, "price")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "product" => decoder.required_into(&mut product)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "nickname" => decoder.optional_into(&mut nickname)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "recurring" => decoder.optional_into(&mut recurring)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "lookup_key" => decoder.optional_into(&mut lookup_key)?,
-                        "tiers_mode" => decoder.optional_into(&mut tiers_mode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "unit_amount" => decoder.optional_into(&mut unit_amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "billing_scheme" => decoder.required_into(&mut billing_scheme)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "currency_options" => {
-                            decoder.optional_into(&mut currency_options)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "custom_unit_amount" => {
-                            decoder.optional_into(&mut custom_unit_amount)?
-                        }
-                        "transform_quantity" => {
-                            decoder.optional_into(&mut transform_quantity)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "unit_amount_decimal" => {
-                            decoder.optional_into(&mut unit_amount_decimal)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.required_into(&mut billing_scheme)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.optional_into(&mut currency_options)?,
+                5 => decoder.optional_into(&mut custom_unit_amount)?,
+                6 => decoder.required_into(&mut id)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.optional_into(&mut lookup_key)?,
+                9 => decoder.required_into(&mut metadata)?,
+                10 => decoder.optional_into(&mut nickname)?,
+                11 => decoder.object_name_into(&mut object, "price")?,
+                12 => decoder.required_into(&mut product)?,
+                13 => decoder.optional_into(&mut recurring)?,
+                14 => decoder.optional_into(&mut tax_behavior)?,
+                15 => decoder.optional_into(&mut tiers)?,
+                16 => decoder.optional_into(&mut tiers_mode)?,
+                17 => decoder.optional_into(&mut transform_quantity)?,
+                18 => decoder.required_into(&mut type_)?,
+                19 => decoder.optional_into(&mut unit_amount)?,
+                20 => decoder.optional_into(&mut unit_amount_decimal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -402,20 +479,39 @@ impl stripe_core::Decode for PriceTier {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("flat_amount"),
+            stripe_core::decode::Key::new("flat_amount_decimal"),
+            stripe_core::decode::Key::new("unit_amount"),
+            stripe_core::decode::Key::new("unit_amount_decimal"),
+            stripe_core::decode::Key::new("up_to"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "flat_amount" => 0,
+                "flat_amount_decimal" => 1,
+                "unit_amount" => 2,
+                "unit_amount_decimal" => 3,
+                "up_to" => 4,
+                _ => 5,
+            }
+        }
         let mut flat_amount = None;
         let mut flat_amount_decimal = None;
         let mut unit_amount = None;
         let mut unit_amount_decimal = None;
         let mut up_to = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "flat_amount" => decoder.optional_into(&mut flat_amount)?,
-                "flat_amount_decimal" => decoder.optional_into(&mut flat_amount_decimal)?,
-                "unit_amount" => decoder.optional_into(&mut unit_amount)?,
-                "unit_amount_decimal" => decoder.optional_into(&mut unit_amount_decimal)?,
-                "up_to" => decoder.optional_into(&mut up_to)?,
+                0 => decoder.optional_into(&mut flat_amount)?,
+                1 => decoder.optional_into(&mut flat_amount_decimal)?,
+                2 => decoder.optional_into(&mut unit_amount)?,
+                3 => decoder.optional_into(&mut unit_amount_decimal)?,
+                4 => decoder.optional_into(&mut up_to)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -460,18 +556,35 @@ impl stripe_core::Decode for Recurring {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("aggregate_usage"),
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("interval_count"),
+            stripe_core::decode::Key::new("usage_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "aggregate_usage" => 0,
+                "interval" => 1,
+                "interval_count" => 2,
+                "usage_type" => 3,
+                _ => 4,
+            }
+        }
         let mut aggregate_usage = None;
         let mut interval = None;
         let mut interval_count = None;
         let mut usage_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "aggregate_usage" => decoder.optional_into(&mut aggregate_usage)?,
-                "interval" => decoder.required_into(&mut interval)?,
-                "interval_count" => decoder.required_into(&mut interval_count)?,
-                "usage_type" => decoder.required_into(&mut usage_type)?,
+                0 => decoder.optional_into(&mut aggregate_usage)?,
+                1 => decoder.required_into(&mut interval)?,
+                2 => decoder.required_into(&mut interval_count)?,
+                3 => decoder.required_into(&mut usage_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -517,14 +630,27 @@ impl stripe_core::Decode for TransformQuantity {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("divide_by"),
+            stripe_core::decode::Key::new("round"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "divide_by" => 0,
+                "round" => 1,
+                _ => 2,
+            }
+        }
         let mut divide_by = None;
         let mut round = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "divide_by" => decoder.required_into(&mut divide_by)?,
-                "round" => decoder.required_into(&mut round)?,
+                0 => decoder.required_into(&mut divide_by)?,
+                1 => decoder.required_into(&mut round)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

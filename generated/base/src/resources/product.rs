@@ -20,18 +20,35 @@ impl stripe_core::Decode for PackageDimensions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("height"),
+            stripe_core::decode::Key::new("length"),
+            stripe_core::decode::Key::new("weight"),
+            stripe_core::decode::Key::new("width"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "height" => 0,
+                "length" => 1,
+                "weight" => 2,
+                "width" => 3,
+                _ => 4,
+            }
+        }
         let mut height = None;
         let mut length = None;
         let mut weight = None;
         let mut width = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "height" => decoder.required_into(&mut height)?,
-                "length" => decoder.required_into(&mut length)?,
-                "weight" => decoder.required_into(&mut weight)?,
-                "width" => decoder.required_into(&mut width)?,
+                0 => decoder.required_into(&mut height)?,
+                1 => decoder.required_into(&mut length)?,
+                2 => decoder.required_into(&mut weight)?,
+                3 => decoder.required_into(&mut width)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -134,6 +151,110 @@ impl stripe_core::Decode for Product {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("default_price"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("features"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("images"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("package_dimensions"),
+            stripe_core::decode::Key::new("shippable"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("tax_code"),
+            stripe_core::decode::Key::new("unit_label"),
+            stripe_core::decode::Key::new("updated"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 19] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 18,
+                    }
+                }
+                3 => {
+                    match key {
+                        "url" => 17,
+                        _ => 18,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 9,
+                        _ => 18,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "images" => 6,
+                        "object" => 10,
+                        _ => 18,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        "updated" => 16,
+                        _ => 18,
+                    }
+                }
+                8 => {
+                    match key {
+                        "features" => 4,
+                        "livemode" => 7,
+                        "metadata" => 8,
+                        "tax_code" => 14,
+                        _ => 18,
+                    }
+                }
+                9 => {
+                    match key {
+                        "shippable" => 12,
+                        _ => 18,
+                    }
+                }
+                10 => {
+                    match key {
+                        "unit_label" => 15,
+                        _ => 18,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 3,
+                        _ => 18,
+                    }
+                }
+                13 => {
+                    match key {
+                        "default_price" => 2,
+                        _ => 18,
+                    }
+                }
+                18 => {
+                    match key {
+                        "package_dimensions" => 11,
+                        _ => 18,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 13,
+                        _ => 18,
+                    }
+                }
+                _ => 18,
+            }
+        }
         let mut active = None;
         let mut created = None;
         let mut default_price = None;
@@ -153,91 +274,28 @@ impl stripe_core::Decode for Product {
         let mut updated = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "url" => decoder.optional_into(&mut url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "images" => decoder.required_into(&mut images)?,
-                        "object" => decoder.object_name_into(&mut object, "product")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "updated" => decoder.required_into(&mut updated)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "features" => decoder.optional_into(&mut features)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "tax_code" => decoder.optional_into(&mut tax_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "shippable" => decoder.optional_into(&mut shippable)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "unit_label" => decoder.optional_into(&mut unit_label)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "default_price" => decoder.optional_into(&mut default_price)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "package_dimensions" => {
-                            decoder.optional_into(&mut package_dimensions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.optional_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.optional_into(&mut default_price)?,
+                3 => decoder.optional_into(&mut description)?,
+                4 => decoder.optional_into(&mut features)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.required_into(&mut images)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.required_into(&mut metadata)?,
+                9 => decoder.required_into(&mut name)?,
+                10 => decoder.object_name_into(&mut object, "product")?,
+                11 => decoder.optional_into(&mut package_dimensions)?,
+                12 => decoder.optional_into(&mut shippable)?,
+                13 => decoder.optional_into(&mut statement_descriptor)?,
+                14 => decoder.optional_into(&mut tax_code)?,
+                15 => decoder.optional_into(&mut unit_label)?,
+                16 => decoder.required_into(&mut updated)?,
+                17 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -297,12 +355,23 @@ impl stripe_core::Decode for ProductFeature {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "name" => 0,
+                _ => 1,
+            }
+        }
         let mut name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "name" => decoder.optional_into(&mut name)?,
+                0 => decoder.optional_into(&mut name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

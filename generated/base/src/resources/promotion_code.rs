@@ -57,6 +57,85 @@ impl stripe_core::Decode for PromotionCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("coupon"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("max_redemptions"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("restrictions"),
+            stripe_core::decode::Key::new("times_redeemed"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 14] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 6,
+                        _ => 13,
+                    }
+                }
+                4 => {
+                    match key {
+                        "code" => 1,
+                        _ => 13,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "coupon" => 2,
+                        "object" => 10,
+                        _ => 13,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 13,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 4,
+                        "livemode" => 7,
+                        "metadata" => 9,
+                        _ => 13,
+                    }
+                }
+                10 => {
+                    match key {
+                        "expires_at" => 5,
+                        _ => 13,
+                    }
+                }
+                12 => {
+                    match key {
+                        "restrictions" => 11,
+                        _ => 13,
+                    }
+                }
+                14 => {
+                    match key {
+                        "times_redeemed" => 12,
+                        _ => 13,
+                    }
+                }
+                15 => {
+                    match key {
+                        "max_redemptions" => 8,
+                        _ => 13,
+                    }
+                }
+                _ => 13,
+            }
+        }
         let mut active = None;
         let mut code = None;
         let mut coupon = None;
@@ -71,69 +150,23 @@ impl stripe_core::Decode for PromotionCode {
         let mut restrictions = None;
         let mut times_redeemed = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "code" => decoder.required_into(&mut code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "coupon" => decoder.optional_into(&mut coupon)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "promotion_code")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "expires_at" => decoder.optional_into(&mut expires_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "restrictions" => decoder.required_into(&mut restrictions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "times_redeemed" => decoder.required_into(&mut times_redeemed)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "max_redemptions" => decoder.optional_into(&mut max_redemptions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.required_into(&mut code)?,
+                2 => decoder.optional_into(&mut coupon)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.optional_into(&mut customer)?,
+                5 => decoder.optional_into(&mut expires_at)?,
+                6 => decoder.required_into(&mut id)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.optional_into(&mut max_redemptions)?,
+                9 => decoder.optional_into(&mut metadata)?,
+                10 => decoder.object_name_into(&mut object, "promotion_code")?,
+                11 => decoder.required_into(&mut restrictions)?,
+                12 => decoder.required_into(&mut times_redeemed)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -194,12 +227,23 @@ impl stripe_core::Decode for PromotionCodeCurrencyOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("minimum_amount"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "minimum_amount" => 0,
+                _ => 1,
+            }
+        }
         let mut minimum_amount = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "minimum_amount" => decoder.required_into(&mut minimum_amount)?,
+                0 => decoder.required_into(&mut minimum_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -246,22 +290,35 @@ impl stripe_core::Decode for PromotionCodesResourceRestrictions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("currency_options"),
+            stripe_core::decode::Key::new("first_time_transaction"),
+            stripe_core::decode::Key::new("minimum_amount"),
+            stripe_core::decode::Key::new("minimum_amount_currency"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "currency_options" => 0,
+                "first_time_transaction" => 1,
+                "minimum_amount" => 2,
+                "minimum_amount_currency" => 3,
+                _ => 4,
+            }
+        }
         let mut currency_options = None;
         let mut first_time_transaction = None;
         let mut minimum_amount = None;
         let mut minimum_amount_currency = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "currency_options" => decoder.optional_into(&mut currency_options)?,
-                "first_time_transaction" => {
-                    decoder.required_into(&mut first_time_transaction)?
-                }
-                "minimum_amount" => decoder.optional_into(&mut minimum_amount)?,
-                "minimum_amount_currency" => {
-                    decoder.optional_into(&mut minimum_amount_currency)?
-                }
+                0 => decoder.optional_into(&mut currency_options)?,
+                1 => decoder.required_into(&mut first_time_transaction)?,
+                2 => decoder.optional_into(&mut minimum_amount)?,
+                3 => decoder.optional_into(&mut minimum_amount_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

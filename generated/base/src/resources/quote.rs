@@ -15,12 +15,23 @@ impl stripe_core::Decode for InvoiceSettingQuoteSetting {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("days_until_due"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "days_until_due" => 0,
+                _ => 1,
+            }
+        }
         let mut days_until_due = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "days_until_due" => decoder.optional_into(&mut days_until_due)?,
+                0 => decoder.optional_into(&mut days_until_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -150,6 +161,164 @@ impl stripe_core::Decode for Quote {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("application_fee_amount"),
+            stripe_core::decode::Key::new("application_fee_percent"),
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("collection_method"),
+            stripe_core::decode::Key::new("computed"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("default_tax_rates"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("footer"),
+            stripe_core::decode::Key::new("from_quote"),
+            stripe_core::decode::Key::new("header"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("invoice_settings"),
+            stripe_core::decode::Key::new("line_items"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("number"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_transitions"),
+            stripe_core::decode::Key::new("subscription"),
+            stripe_core::decode::Key::new("subscription_data"),
+            stripe_core::decode::Key::new("subscription_schedule"),
+            stripe_core::decode::Key::new("test_clock"),
+            stripe_core::decode::Key::new("total_details"),
+            stripe_core::decode::Key::new("transfer_data"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 36] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 18,
+                        _ => 35,
+                    }
+                }
+                6 => {
+                    match key {
+                        "footer" => 15,
+                        "header" => 17,
+                        "number" => 24,
+                        "object" => 25,
+                        "status" => 27,
+                        _ => 35,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 8,
+                        "invoice" => 19,
+                        _ => 35,
+                    }
+                }
+                8 => {
+                    match key {
+                        "computed" => 7,
+                        "currency" => 9,
+                        "customer" => 10,
+                        "livemode" => 22,
+                        "metadata" => 23,
+                        _ => 35,
+                    }
+                }
+                9 => {
+                    match key {
+                        "discounts" => 13,
+                        _ => 35,
+                    }
+                }
+                10 => {
+                    match key {
+                        "expires_at" => 14,
+                        "from_quote" => 16,
+                        "line_items" => 21,
+                        "test_clock" => 32,
+                        _ => 35,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 2,
+                        "description" => 12,
+                        _ => 35,
+                    }
+                }
+                12 => {
+                    match key {
+                        "amount_total" => 1,
+                        "on_behalf_of" => 26,
+                        "subscription" => 29,
+                        _ => 35,
+                    }
+                }
+                13 => {
+                    match key {
+                        "automatic_tax" => 5,
+                        "total_details" => 33,
+                        "transfer_data" => 34,
+                        _ => 35,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_subtotal" => 0,
+                        _ => 35,
+                    }
+                }
+                16 => {
+                    match key {
+                        "invoice_settings" => 20,
+                        _ => 35,
+                    }
+                }
+                17 => {
+                    match key {
+                        "collection_method" => 6,
+                        "default_tax_rates" => 11,
+                        "subscription_data" => 30,
+                        _ => 35,
+                    }
+                }
+                18 => {
+                    match key {
+                        "status_transitions" => 28,
+                        _ => 35,
+                    }
+                }
+                21 => {
+                    match key {
+                        "subscription_schedule" => 31,
+                        _ => 35,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_fee_amount" => 3,
+                        _ => 35,
+                    }
+                }
+                23 => {
+                    match key {
+                        "application_fee_percent" => 4,
+                        _ => 35,
+                    }
+                }
+                _ => 35,
+            }
+        }
         let mut amount_subtotal = None;
         let mut amount_total = None;
         let mut application = None;
@@ -186,140 +355,45 @@ impl stripe_core::Decode for Quote {
         let mut total_details = None;
         let mut transfer_data = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "footer" => decoder.optional_into(&mut footer)?,
-                        "header" => decoder.optional_into(&mut header)?,
-                        "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.object_name_into(&mut object, "quote")?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "invoice" => decoder.optional_into(&mut invoice)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "computed" => decoder.required_into(&mut computed)?,
-                        "currency" => decoder.optional_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "discounts" => decoder.required_into(&mut discounts)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "expires_at" => decoder.required_into(&mut expires_at)?,
-                        "from_quote" => decoder.optional_into(&mut from_quote)?,
-                        "line_items" => decoder.optional_into(&mut line_items)?,
-                        "test_clock" => decoder.optional_into(&mut test_clock)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "amount_total" => decoder.required_into(&mut amount_total)?,
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        "subscription" => decoder.optional_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
-                        "total_details" => decoder.required_into(&mut total_details)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "invoice_settings" => {
-                            decoder.optional_into(&mut invoice_settings)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "collection_method" => {
-                            decoder.required_into(&mut collection_method)?
-                        }
-                        "default_tax_rates" => {
-                            decoder.optional_into(&mut default_tax_rates)?
-                        }
-                        "subscription_data" => {
-                            decoder.required_into(&mut subscription_data)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "status_transitions" => {
-                            decoder.required_into(&mut status_transitions)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "subscription_schedule" => {
-                            decoder.optional_into(&mut subscription_schedule)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_fee_amount" => {
-                            decoder.optional_into(&mut application_fee_amount)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "application_fee_percent" => {
-                            decoder.optional_into(&mut application_fee_percent)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount_subtotal)?,
+                1 => decoder.required_into(&mut amount_total)?,
+                2 => decoder.optional_into(&mut application)?,
+                3 => decoder.optional_into(&mut application_fee_amount)?,
+                4 => decoder.optional_into(&mut application_fee_percent)?,
+                5 => decoder.required_into(&mut automatic_tax)?,
+                6 => decoder.required_into(&mut collection_method)?,
+                7 => decoder.required_into(&mut computed)?,
+                8 => decoder.required_into(&mut created)?,
+                9 => decoder.optional_into(&mut currency)?,
+                10 => decoder.optional_into(&mut customer)?,
+                11 => decoder.optional_into(&mut default_tax_rates)?,
+                12 => decoder.optional_into(&mut description)?,
+                13 => decoder.required_into(&mut discounts)?,
+                14 => decoder.required_into(&mut expires_at)?,
+                15 => decoder.optional_into(&mut footer)?,
+                16 => decoder.optional_into(&mut from_quote)?,
+                17 => decoder.optional_into(&mut header)?,
+                18 => decoder.required_into(&mut id)?,
+                19 => decoder.optional_into(&mut invoice)?,
+                20 => decoder.optional_into(&mut invoice_settings)?,
+                21 => decoder.optional_into(&mut line_items)?,
+                22 => decoder.required_into(&mut livemode)?,
+                23 => decoder.required_into(&mut metadata)?,
+                24 => decoder.optional_into(&mut number)?,
+                25 => decoder.object_name_into(&mut object, "quote")?,
+                26 => decoder.optional_into(&mut on_behalf_of)?,
+                27 => decoder.required_into(&mut status)?,
+                28 => decoder.required_into(&mut status_transitions)?,
+                29 => decoder.optional_into(&mut subscription)?,
+                30 => decoder.required_into(&mut subscription_data)?,
+                31 => decoder.optional_into(&mut subscription_schedule)?,
+                32 => decoder.optional_into(&mut test_clock)?,
+                33 => decoder.required_into(&mut total_details)?,
+                34 => decoder.optional_into(&mut transfer_data)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -433,14 +507,27 @@ impl stripe_core::Decode for QuotesResourceAutomaticTax {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                "status" => 1,
+                _ => 2,
+            }
+        }
         let mut enabled = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
-                "status" => decoder.optional_into(&mut status)?,
+                0 => decoder.required_into(&mut enabled)?,
+                1 => decoder.optional_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -474,14 +561,27 @@ impl stripe_core::Decode for QuotesResourceComputed {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("recurring"),
+            stripe_core::decode::Key::new("upfront"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "recurring" => 0,
+                "upfront" => 1,
+                _ => 2,
+            }
+        }
         let mut recurring = None;
         let mut upfront = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "recurring" => decoder.optional_into(&mut recurring)?,
-                "upfront" => decoder.required_into(&mut upfront)?,
+                0 => decoder.optional_into(&mut recurring)?,
+                1 => decoder.required_into(&mut upfront)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -515,14 +615,27 @@ impl stripe_core::Decode for QuotesResourceFromQuote {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("is_revision"),
+            stripe_core::decode::Key::new("quote"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "is_revision" => 0,
+                "quote" => 1,
+                _ => 2,
+            }
+        }
         let mut is_revision = None;
         let mut quote = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "is_revision" => decoder.required_into(&mut is_revision)?,
-                "quote" => decoder.required_into(&mut quote)?,
+                0 => decoder.required_into(&mut is_revision)?,
+                1 => decoder.required_into(&mut quote)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -566,20 +679,39 @@ impl stripe_core::Decode for QuotesResourceRecurring {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("interval_count"),
+            stripe_core::decode::Key::new("total_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_subtotal" => 0,
+                "amount_total" => 1,
+                "interval" => 2,
+                "interval_count" => 3,
+                "total_details" => 4,
+                _ => 5,
+            }
+        }
         let mut amount_subtotal = None;
         let mut amount_total = None;
         let mut interval = None;
         let mut interval_count = None;
         let mut total_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                "amount_total" => decoder.required_into(&mut amount_total)?,
-                "interval" => decoder.required_into(&mut interval)?,
-                "interval_count" => decoder.required_into(&mut interval_count)?,
-                "total_details" => decoder.required_into(&mut total_details)?,
+                0 => decoder.required_into(&mut amount_subtotal)?,
+                1 => decoder.required_into(&mut amount_total)?,
+                2 => decoder.required_into(&mut interval)?,
+                3 => decoder.required_into(&mut interval_count)?,
+                4 => decoder.required_into(&mut total_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -645,16 +777,31 @@ impl stripe_core::Decode for QuotesResourceStatusTransitions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("accepted_at"),
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("finalized_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "accepted_at" => 0,
+                "canceled_at" => 1,
+                "finalized_at" => 2,
+                _ => 3,
+            }
+        }
         let mut accepted_at = None;
         let mut canceled_at = None;
         let mut finalized_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "accepted_at" => decoder.optional_into(&mut accepted_at)?,
-                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                "finalized_at" => decoder.optional_into(&mut finalized_at)?,
+                0 => decoder.optional_into(&mut accepted_at)?,
+                1 => decoder.optional_into(&mut canceled_at)?,
+                2 => decoder.optional_into(&mut finalized_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -697,16 +844,31 @@ impl stripe_core::Decode for QuotesResourceSubscriptionDataSubscriptionData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("effective_date"),
+            stripe_core::decode::Key::new("trial_period_days"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "description" => 0,
+                "effective_date" => 1,
+                "trial_period_days" => 2,
+                _ => 3,
+            }
+        }
         let mut description = None;
         let mut effective_date = None;
         let mut trial_period_days = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "description" => decoder.optional_into(&mut description)?,
-                "effective_date" => decoder.optional_into(&mut effective_date)?,
-                "trial_period_days" => decoder.optional_into(&mut trial_period_days)?,
+                0 => decoder.optional_into(&mut description)?,
+                1 => decoder.optional_into(&mut effective_date)?,
+                2 => decoder.optional_into(&mut trial_period_days)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -749,18 +911,35 @@ impl stripe_core::Decode for QuotesResourceTotalDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_discount"),
+            stripe_core::decode::Key::new("amount_shipping"),
+            stripe_core::decode::Key::new("amount_tax"),
+            stripe_core::decode::Key::new("breakdown"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_discount" => 0,
+                "amount_shipping" => 1,
+                "amount_tax" => 2,
+                "breakdown" => 3,
+                _ => 4,
+            }
+        }
         let mut amount_discount = None;
         let mut amount_shipping = None;
         let mut amount_tax = None;
         let mut breakdown = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_discount" => decoder.required_into(&mut amount_discount)?,
-                "amount_shipping" => decoder.optional_into(&mut amount_shipping)?,
-                "amount_tax" => decoder.required_into(&mut amount_tax)?,
-                "breakdown" => decoder.optional_into(&mut breakdown)?,
+                0 => decoder.required_into(&mut amount_discount)?,
+                1 => decoder.optional_into(&mut amount_shipping)?,
+                2 => decoder.required_into(&mut amount_tax)?,
+                3 => decoder.optional_into(&mut breakdown)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -805,14 +984,27 @@ impl stripe_core::Decode for QuotesResourceTotalDetailsResourceBreakdown {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("discounts"),
+            stripe_core::decode::Key::new("taxes"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "discounts" => 0,
+                "taxes" => 1,
+                _ => 2,
+            }
+        }
         let mut discounts = None;
         let mut taxes = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "discounts" => decoder.required_into(&mut discounts)?,
-                "taxes" => decoder.required_into(&mut taxes)?,
+                0 => decoder.required_into(&mut discounts)?,
+                1 => decoder.required_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -851,16 +1043,31 @@ impl stripe_core::Decode for QuotesResourceTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_percent"),
+            stripe_core::decode::Key::new("destination"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "amount_percent" => 1,
+                "destination" => 2,
+                _ => 3,
+            }
+        }
         let mut amount = None;
         let mut amount_percent = None;
         let mut destination = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "amount_percent" => decoder.optional_into(&mut amount_percent)?,
-                "destination" => decoder.required_into(&mut destination)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_percent)?,
+                2 => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -907,18 +1114,35 @@ impl stripe_core::Decode for QuotesResourceUpfront {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount_subtotal"),
+            stripe_core::decode::Key::new("amount_total"),
+            stripe_core::decode::Key::new("line_items"),
+            stripe_core::decode::Key::new("total_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount_subtotal" => 0,
+                "amount_total" => 1,
+                "line_items" => 2,
+                "total_details" => 3,
+                _ => 4,
+            }
+        }
         let mut amount_subtotal = None;
         let mut amount_total = None;
         let mut line_items = None;
         let mut total_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
-                "amount_total" => decoder.required_into(&mut amount_total)?,
-                "line_items" => decoder.optional_into(&mut line_items)?,
-                "total_details" => decoder.required_into(&mut total_details)?,
+                0 => decoder.required_into(&mut amount_subtotal)?,
+                1 => decoder.required_into(&mut amount_total)?,
+                2 => decoder.optional_into(&mut line_items)?,
+                3 => decoder.required_into(&mut total_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -16,14 +16,27 @@ impl stripe_core::Decode for EmailSent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("email_sent_at"),
+            stripe_core::decode::Key::new("email_sent_to"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "email_sent_at" => 0,
+                "email_sent_to" => 1,
+                _ => 2,
+            }
+        }
         let mut email_sent_at = None;
         let mut email_sent_to = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "email_sent_at" => decoder.required_into(&mut email_sent_at)?,
-                "email_sent_to" => decoder.required_into(&mut email_sent_to)?,
+                0 => decoder.required_into(&mut email_sent_at)?,
+                1 => decoder.required_into(&mut email_sent_to)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -137,6 +150,107 @@ impl stripe_core::Decode for Refund {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("failure_balance_transaction"),
+            stripe_core::decode::Key::new("failure_reason"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("instructions_email"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("next_action"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("receipt_number"),
+            stripe_core::decode::Key::new("source_transfer_reversal"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transfer_reversal"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 20] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 19,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "charge" => 2,
+                        "object" => 12,
+                        "reason" => 14,
+                        "status" => 17,
+                        _ => 19,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 19,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 4,
+                        "metadata" => 10,
+                        _ => 19,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 5,
+                        "next_action" => 11,
+                        _ => 19,
+                    }
+                }
+                14 => {
+                    match key {
+                        "failure_reason" => 7,
+                        "payment_intent" => 13,
+                        "receipt_number" => 15,
+                        _ => 19,
+                    }
+                }
+                17 => {
+                    match key {
+                        "transfer_reversal" => 18,
+                        _ => 19,
+                    }
+                }
+                18 => {
+                    match key {
+                        "instructions_email" => 9,
+                        _ => 19,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 1,
+                        _ => 19,
+                    }
+                }
+                24 => {
+                    match key {
+                        "source_transfer_reversal" => 16,
+                        _ => 19,
+                    }
+                }
+                27 => {
+                    match key {
+                        "failure_balance_transaction" => 6,
+                        _ => 19,
+                    }
+                }
+                _ => 19,
+            }
+        }
         let mut amount = None;
         let mut balance_transaction = None;
         let mut charge = None;
@@ -157,93 +271,29 @@ impl stripe_core::Decode for Refund {
         let mut status = None;
         let mut transfer_reversal = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "charge" => decoder.optional_into(&mut charge)?,
-                        "object" => decoder.object_name_into(&mut object, "refund")?,
-                        "reason" => decoder.optional_into(&mut reason)?,
-                        "status" => decoder.optional_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "next_action" => decoder.optional_into(&mut next_action)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "failure_reason" => decoder.optional_into(&mut failure_reason)?,
-                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                        "receipt_number" => decoder.optional_into(&mut receipt_number)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "transfer_reversal" => {
-                            decoder.optional_into(&mut transfer_reversal)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "instructions_email" => {
-                            decoder.optional_into(&mut instructions_email)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                24 => {
-                    match key {
-                        "source_transfer_reversal" => {
-                            decoder.optional_into(&mut source_transfer_reversal)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "failure_balance_transaction" => {
-                            decoder.optional_into(&mut failure_balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut balance_transaction)?,
+                2 => decoder.optional_into(&mut charge)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut currency)?,
+                5 => decoder.optional_into(&mut description)?,
+                6 => decoder.optional_into(&mut failure_balance_transaction)?,
+                7 => decoder.optional_into(&mut failure_reason)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.optional_into(&mut instructions_email)?,
+                10 => decoder.optional_into(&mut metadata)?,
+                11 => decoder.optional_into(&mut next_action)?,
+                12 => decoder.object_name_into(&mut object, "refund")?,
+                13 => decoder.optional_into(&mut payment_intent)?,
+                14 => decoder.optional_into(&mut reason)?,
+                15 => decoder.optional_into(&mut receipt_number)?,
+                16 => decoder.optional_into(&mut source_transfer_reversal)?,
+                17 => decoder.optional_into(&mut status)?,
+                18 => decoder.optional_into(&mut transfer_reversal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -303,14 +353,27 @@ impl stripe_core::Decode for RefundNextAction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("display_details"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "display_details" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut display_details = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "display_details" => decoder.optional_into(&mut display_details)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut display_details)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -347,14 +410,27 @@ impl stripe_core::Decode for RefundNextActionDisplayDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("email_sent"),
+            stripe_core::decode::Key::new("expires_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "email_sent" => 0,
+                "expires_at" => 1,
+                _ => 2,
+            }
+        }
         let mut email_sent = None;
         let mut expires_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "email_sent" => decoder.required_into(&mut email_sent)?,
-                "expires_at" => decoder.required_into(&mut expires_at)?,
+                0 => decoder.required_into(&mut email_sent)?,
+                1 => decoder.required_into(&mut expires_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

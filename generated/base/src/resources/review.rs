@@ -27,20 +27,39 @@ impl stripe_core::Decode for RadarReviewResourceLocation {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("city"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("latitude"),
+            stripe_core::decode::Key::new("longitude"),
+            stripe_core::decode::Key::new("region"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "city" => 0,
+                "country" => 1,
+                "latitude" => 2,
+                "longitude" => 3,
+                "region" => 4,
+                _ => 5,
+            }
+        }
         let mut city = None;
         let mut country = None;
         let mut latitude = None;
         let mut longitude = None;
         let mut region = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "city" => decoder.optional_into(&mut city)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "latitude" => decoder.optional_into(&mut latitude)?,
-                "longitude" => decoder.optional_into(&mut longitude)?,
-                "region" => decoder.optional_into(&mut region)?,
+                0 => decoder.optional_into(&mut city)?,
+                1 => decoder.optional_into(&mut country)?,
+                2 => decoder.optional_into(&mut latitude)?,
+                3 => decoder.optional_into(&mut longitude)?,
+                4 => decoder.optional_into(&mut region)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -88,18 +107,35 @@ impl stripe_core::Decode for RadarReviewResourceSession {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("browser"),
+            stripe_core::decode::Key::new("device"),
+            stripe_core::decode::Key::new("platform"),
+            stripe_core::decode::Key::new("version"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "browser" => 0,
+                "device" => 1,
+                "platform" => 2,
+                "version" => 3,
+                _ => 4,
+            }
+        }
         let mut browser = None;
         let mut device = None;
         let mut platform = None;
         let mut version = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "browser" => decoder.optional_into(&mut browser)?,
-                "device" => decoder.optional_into(&mut device)?,
-                "platform" => decoder.optional_into(&mut platform)?,
-                "version" => decoder.optional_into(&mut version)?,
+                0 => decoder.optional_into(&mut browser)?,
+                1 => decoder.optional_into(&mut device)?,
+                2 => decoder.optional_into(&mut platform)?,
+                3 => decoder.optional_into(&mut version)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -184,6 +220,92 @@ impl stripe_core::Decode for Review {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_zip"),
+            stripe_core::decode::Key::new("charge"),
+            stripe_core::decode::Key::new("closed_reason"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("ip_address"),
+            stripe_core::decode::Key::new("ip_address_location"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("open"),
+            stripe_core::decode::Key::new("opened_reason"),
+            stripe_core::decode::Key::new("payment_intent"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("session"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 14,
+                    }
+                }
+                4 => {
+                    match key {
+                        "open" => 9,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "charge" => 1,
+                        "object" => 8,
+                        "reason" => 12,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        "session" => 13,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 7,
+                        _ => 14,
+                    }
+                }
+                10 => {
+                    match key {
+                        "ip_address" => 5,
+                        _ => 14,
+                    }
+                }
+                11 => {
+                    match key {
+                        "billing_zip" => 0,
+                        _ => 14,
+                    }
+                }
+                13 => {
+                    match key {
+                        "closed_reason" => 2,
+                        "opened_reason" => 10,
+                        _ => 14,
+                    }
+                }
+                14 => {
+                    match key {
+                        "payment_intent" => 11,
+                        _ => 14,
+                    }
+                }
+                19 => {
+                    match key {
+                        "ip_address_location" => 6,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut billing_zip = None;
         let mut charge = None;
         let mut closed_reason = None;
@@ -199,75 +321,24 @@ impl stripe_core::Decode for Review {
         let mut reason = None;
         let mut session = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "open" => decoder.required_into(&mut open)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "charge" => decoder.optional_into(&mut charge)?,
-                        "object" => decoder.object_name_into(&mut object, "review")?,
-                        "reason" => decoder.required_into(&mut reason)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "session" => decoder.optional_into(&mut session)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "ip_address" => decoder.optional_into(&mut ip_address)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "billing_zip" => decoder.optional_into(&mut billing_zip)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "closed_reason" => decoder.optional_into(&mut closed_reason)?,
-                        "opened_reason" => decoder.required_into(&mut opened_reason)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "ip_address_location" => {
-                            decoder.optional_into(&mut ip_address_location)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut billing_zip)?,
+                1 => decoder.optional_into(&mut charge)?,
+                2 => decoder.optional_into(&mut closed_reason)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.optional_into(&mut ip_address)?,
+                6 => decoder.optional_into(&mut ip_address_location)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.object_name_into(&mut object, "review")?,
+                9 => decoder.required_into(&mut open)?,
+                10 => decoder.required_into(&mut opened_reason)?,
+                11 => decoder.optional_into(&mut payment_intent)?,
+                12 => decoder.required_into(&mut reason)?,
+                13 => decoder.optional_into(&mut session)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -66,6 +66,94 @@ impl stripe_core::Decode for SetupAttempt {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("attach_to_self"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("flow_directions"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("payment_method"),
+            stripe_core::decode::Key::new("payment_method_details"),
+            stripe_core::decode::Key::new("setup_error"),
+            stripe_core::decode::Key::new("setup_intent"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 16] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 15,
+                    }
+                }
+                5 => {
+                    match key {
+                        "usage" => 14,
+                        _ => 15,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 7,
+                        "status" => 13,
+                        _ => 15,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 15,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 3,
+                        "livemode" => 6,
+                        _ => 15,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 0,
+                        "setup_error" => 11,
+                        _ => 15,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 8,
+                        "setup_intent" => 12,
+                        _ => 15,
+                    }
+                }
+                14 => {
+                    match key {
+                        "attach_to_self" => 1,
+                        "payment_method" => 9,
+                        _ => 15,
+                    }
+                }
+                15 => {
+                    match key {
+                        "flow_directions" => 4,
+                        _ => 15,
+                    }
+                }
+                22 => {
+                    match key {
+                        "payment_method_details" => 10,
+                        _ => 15,
+                    }
+                }
+                _ => 15,
+            }
+        }
         let mut application = None;
         let mut attach_to_self = None;
         let mut created = None;
@@ -82,78 +170,25 @@ impl stripe_core::Decode for SetupAttempt {
         let mut status = None;
         let mut usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "usage" => decoder.required_into(&mut usage)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "setup_attempt")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "setup_error" => decoder.optional_into(&mut setup_error)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        "setup_intent" => decoder.required_into(&mut setup_intent)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "attach_to_self" => decoder.optional_into(&mut attach_to_self)?,
-                        "payment_method" => decoder.required_into(&mut payment_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "flow_directions" => decoder.optional_into(&mut flow_directions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "payment_method_details" => {
-                            decoder.required_into(&mut payment_method_details)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut application)?,
+                1 => decoder.optional_into(&mut attach_to_self)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.optional_into(&mut customer)?,
+                4 => decoder.optional_into(&mut flow_directions)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.object_name_into(&mut object, "setup_attempt")?,
+                8 => decoder.optional_into(&mut on_behalf_of)?,
+                9 => decoder.required_into(&mut payment_method)?,
+                10 => decoder.required_into(&mut payment_method_details)?,
+                11 => decoder.optional_into(&mut setup_error)?,
+                12 => decoder.required_into(&mut setup_intent)?,
+                13 => decoder.required_into(&mut status)?,
+                14 => decoder.required_into(&mut usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -252,6 +287,86 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("au_becs_debit"),
+            stripe_core::decode::Key::new("bacs_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("boleto"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("card_present"),
+            stripe_core::decode::Key::new("cashapp"),
+            stripe_core::decode::Key::new("ideal"),
+            stripe_core::decode::Key::new("klarna"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("paypal"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("sofort"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "card" => 5,
+                        "link" => 10,
+                        "type" => 14,
+                        _ => 16,
+                    }
+                }
+                5 => {
+                    match key {
+                        "ideal" => 8,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "boleto" => 4,
+                        "klarna" => 9,
+                        "paypal" => 11,
+                        "sofort" => 13,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "cashapp" => 7,
+                        _ => 16,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 0,
+                        "bacs_debit" => 2,
+                        "bancontact" => 3,
+                        "sepa_debit" => 12,
+                        _ => 16,
+                    }
+                }
+                12 => {
+                    match key {
+                        "card_present" => 6,
+                        _ => 16,
+                    }
+                }
+                13 => {
+                    match key {
+                        "au_becs_debit" => 1,
+                        _ => 16,
+                    }
+                }
+                15 => {
+                    match key {
+                        "us_bank_account" => 15,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut acss_debit = None;
         let mut au_becs_debit = None;
         let mut bacs_debit = None;
@@ -269,65 +384,26 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
         let mut type_ = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "card" => decoder.optional_into(&mut card)?,
-                        "link" => decoder.optional_into(&mut link)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "ideal" => decoder.optional_into(&mut ideal)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "boleto" => decoder.optional_into(&mut boleto)?,
-                        "klarna" => decoder.optional_into(&mut klarna)?,
-                        "paypal" => decoder.optional_into(&mut paypal)?,
-                        "sofort" => decoder.optional_into(&mut sofort)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "cashapp" => decoder.optional_into(&mut cashapp)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
-                        "bancontact" => decoder.optional_into(&mut bancontact)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "card_present" => decoder.optional_into(&mut card_present)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut au_becs_debit)?,
+                2 => decoder.optional_into(&mut bacs_debit)?,
+                3 => decoder.optional_into(&mut bancontact)?,
+                4 => decoder.optional_into(&mut boleto)?,
+                5 => decoder.optional_into(&mut card)?,
+                6 => decoder.optional_into(&mut card_present)?,
+                7 => decoder.optional_into(&mut cashapp)?,
+                8 => decoder.optional_into(&mut ideal)?,
+                9 => decoder.optional_into(&mut klarna)?,
+                10 => decoder.optional_into(&mut link)?,
+                11 => decoder.optional_into(&mut paypal)?,
+                12 => decoder.optional_into(&mut sepa_debit)?,
+                13 => decoder.optional_into(&mut sofort)?,
+                14 => decoder.required_into(&mut type_)?,
+                15 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -409,6 +485,30 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsBancontact {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("generated_sepa_debit"),
+            stripe_core::decode::Key::new("generated_sepa_debit_mandate"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "bic" => 2,
+                "generated_sepa_debit" => 3,
+                "generated_sepa_debit_mandate" => 4,
+                "iban_last4" => 5,
+                "preferred_language" => 6,
+                "verified_name" => 7,
+                _ => 8,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
@@ -418,21 +518,18 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsBancontact {
         let mut preferred_language = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "generated_sepa_debit" => {
-                    decoder.optional_into(&mut generated_sepa_debit)?
-                }
-                "generated_sepa_debit_mandate" => {
-                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
-                }
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut generated_sepa_debit)?,
+                4 => decoder.optional_into(&mut generated_sepa_debit_mandate)?,
+                5 => decoder.optional_into(&mut iban_last4)?,
+                6 => decoder.optional_into(&mut preferred_language)?,
+                7 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -508,6 +605,71 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("checks"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("three_d_secure"),
+            stripe_core::decode::Key::new("wallet"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 0,
+                        "last4" => 7,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "checks" => 1,
+                        "wallet" => 10,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 2,
+                        "funding" => 6,
+                        "network" => 8,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 4,
+                        _ => 11,
+                    }
+                }
+                9 => {
+                    match key {
+                        "exp_month" => 3,
+                        _ => 11,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 5,
+                        _ => 11,
+                    }
+                }
+                14 => {
+                    match key {
+                        "three_d_secure" => 9,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut brand = None;
         let mut checks = None;
         let mut country = None;
@@ -520,55 +682,21 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCard {
         let mut three_d_secure = None;
         let mut wallet = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "checks" => decoder.optional_into(&mut checks)?,
-                        "wallet" => decoder.optional_into(&mut wallet)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        "network" => decoder.optional_into(&mut network)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.optional_into(&mut exp_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "exp_month" => decoder.optional_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut brand)?,
+                1 => decoder.optional_into(&mut checks)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.optional_into(&mut exp_month)?,
+                4 => decoder.optional_into(&mut exp_year)?,
+                5 => decoder.optional_into(&mut fingerprint)?,
+                6 => decoder.optional_into(&mut funding)?,
+                7 => decoder.optional_into(&mut last4)?,
+                8 => decoder.optional_into(&mut network)?,
+                9 => decoder.optional_into(&mut three_d_secure)?,
+                10 => decoder.optional_into(&mut wallet)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -613,12 +741,23 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCardPresent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("generated_card"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "generated_card" => 0,
+                _ => 1,
+            }
+        }
         let mut generated_card = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "generated_card" => decoder.optional_into(&mut generated_card)?,
+                0 => decoder.optional_into(&mut generated_card)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -654,16 +793,31 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCardWallet {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("apple_pay"),
+            stripe_core::decode::Key::new("google_pay"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "apple_pay" => 0,
+                "google_pay" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut apple_pay = None;
         let mut google_pay = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "apple_pay" => decoder.optional_into(&mut apple_pay)?,
-                "google_pay" => decoder.optional_into(&mut google_pay)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut apple_pay)?,
+                1 => decoder.optional_into(&mut google_pay)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -719,6 +873,26 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsIdeal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("generated_sepa_debit"),
+            stripe_core::decode::Key::new("generated_sepa_debit_mandate"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                "bic" => 1,
+                "generated_sepa_debit" => 2,
+                "generated_sepa_debit_mandate" => 3,
+                "iban_last4" => 4,
+                "verified_name" => 5,
+                _ => 6,
+            }
+        }
         let mut bank = None;
         let mut bic = None;
         let mut generated_sepa_debit = None;
@@ -726,19 +900,16 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsIdeal {
         let mut iban_last4 = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "generated_sepa_debit" => {
-                    decoder.optional_into(&mut generated_sepa_debit)?
-                }
-                "generated_sepa_debit_mandate" => {
-                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
-                }
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank)?,
+                1 => decoder.optional_into(&mut bic)?,
+                2 => decoder.optional_into(&mut generated_sepa_debit)?,
+                3 => decoder.optional_into(&mut generated_sepa_debit_mandate)?,
+                4 => decoder.optional_into(&mut iban_last4)?,
+                5 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -811,6 +982,30 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsSofort {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("generated_sepa_debit"),
+            stripe_core::decode::Key::new("generated_sepa_debit_mandate"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "bic" => 2,
+                "generated_sepa_debit" => 3,
+                "generated_sepa_debit_mandate" => 4,
+                "iban_last4" => 5,
+                "preferred_language" => 6,
+                "verified_name" => 7,
+                _ => 8,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
@@ -820,21 +1015,18 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsSofort {
         let mut preferred_language = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "generated_sepa_debit" => {
-                    decoder.optional_into(&mut generated_sepa_debit)?
-                }
-                "generated_sepa_debit_mandate" => {
-                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
-                }
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut generated_sepa_debit)?,
+                4 => decoder.optional_into(&mut generated_sepa_debit_mandate)?,
+                5 => decoder.optional_into(&mut iban_last4)?,
+                6 => decoder.optional_into(&mut preferred_language)?,
+                7 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -889,18 +1081,35 @@ impl stripe_core::Decode for ThreeDSecureDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("authentication_flow"),
+            stripe_core::decode::Key::new("result"),
+            stripe_core::decode::Key::new("result_reason"),
+            stripe_core::decode::Key::new("version"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "authentication_flow" => 0,
+                "result" => 1,
+                "result_reason" => 2,
+                "version" => 3,
+                _ => 4,
+            }
+        }
         let mut authentication_flow = None;
         let mut result = None;
         let mut result_reason = None;
         let mut version = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "authentication_flow" => decoder.optional_into(&mut authentication_flow)?,
-                "result" => decoder.optional_into(&mut result)?,
-                "result_reason" => decoder.optional_into(&mut result_reason)?,
-                "version" => decoder.optional_into(&mut version)?,
+                0 => decoder.optional_into(&mut authentication_flow)?,
+                1 => decoder.optional_into(&mut result)?,
+                2 => decoder.optional_into(&mut result_reason)?,
+                3 => decoder.optional_into(&mut version)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

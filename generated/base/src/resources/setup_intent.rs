@@ -22,14 +22,27 @@ impl stripe_core::Decode for PaymentFlowsAutomaticPaymentMethodsSetupIntent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("allow_redirects"),
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "allow_redirects" => 0,
+                "enabled" => 1,
+                _ => 2,
+            }
+        }
         let mut allow_redirects = None;
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "allow_redirects" => decoder.optional_into(&mut allow_redirects)?,
-                "enabled" => decoder.optional_into(&mut enabled)?,
+                0 => decoder.optional_into(&mut allow_redirects)?,
+                1 => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -172,6 +185,142 @@ impl stripe_core::Decode for SetupIntent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("attach_to_self"),
+            stripe_core::decode::Key::new("automatic_payment_methods"),
+            stripe_core::decode::Key::new("cancellation_reason"),
+            stripe_core::decode::Key::new("client_secret"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("flow_directions"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("last_setup_error"),
+            stripe_core::decode::Key::new("latest_attempt"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("mandate"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("next_action"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("payment_method"),
+            stripe_core::decode::Key::new("payment_method_options"),
+            stripe_core::decode::Key::new("payment_method_types"),
+            stripe_core::decode::Key::new("single_use_mandate"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 25] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 9,
+                        _ => 24,
+                    }
+                }
+                5 => {
+                    match key {
+                        "usage" => 23,
+                        _ => 24,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 16,
+                        "status" => 22,
+                        _ => 24,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 5,
+                        "mandate" => 13,
+                        _ => 24,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 6,
+                        "livemode" => 12,
+                        "metadata" => 14,
+                        _ => 24,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 0,
+                        "description" => 7,
+                        "next_action" => 15,
+                        _ => 24,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 17,
+                        _ => 24,
+                    }
+                }
+                13 => {
+                    match key {
+                        "client_secret" => 4,
+                        _ => 24,
+                    }
+                }
+                14 => {
+                    match key {
+                        "attach_to_self" => 1,
+                        "latest_attempt" => 11,
+                        "payment_method" => 18,
+                        _ => 24,
+                    }
+                }
+                15 => {
+                    match key {
+                        "flow_directions" => 8,
+                        _ => 24,
+                    }
+                }
+                16 => {
+                    match key {
+                        "last_setup_error" => 10,
+                        _ => 24,
+                    }
+                }
+                18 => {
+                    match key {
+                        "single_use_mandate" => 21,
+                        _ => 24,
+                    }
+                }
+                19 => {
+                    match key {
+                        "cancellation_reason" => 3,
+                        _ => 24,
+                    }
+                }
+                20 => {
+                    match key {
+                        "payment_method_types" => 20,
+                        _ => 24,
+                    }
+                }
+                22 => {
+                    match key {
+                        "payment_method_options" => 19,
+                        _ => 24,
+                    }
+                }
+                25 => {
+                    match key {
+                        "automatic_payment_methods" => 2,
+                        _ => 24,
+                    }
+                }
+                _ => 24,
+            }
+        }
         let mut application = None;
         let mut attach_to_self = None;
         let mut automatic_payment_methods = None;
@@ -197,127 +346,34 @@ impl stripe_core::Decode for SetupIntent {
         let mut status = None;
         let mut usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "usage" => decoder.required_into(&mut usage)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "setup_intent")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "mandate" => decoder.optional_into(&mut mandate)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        "next_action" => decoder.optional_into(&mut next_action)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "client_secret" => decoder.optional_into(&mut client_secret)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "attach_to_self" => decoder.optional_into(&mut attach_to_self)?,
-                        "latest_attempt" => decoder.optional_into(&mut latest_attempt)?,
-                        "payment_method" => decoder.optional_into(&mut payment_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "flow_directions" => decoder.optional_into(&mut flow_directions)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "last_setup_error" => {
-                            decoder.optional_into(&mut last_setup_error)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "single_use_mandate" => {
-                            decoder.optional_into(&mut single_use_mandate)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "cancellation_reason" => {
-                            decoder.optional_into(&mut cancellation_reason)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "payment_method_types" => {
-                            decoder.required_into(&mut payment_method_types)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "payment_method_options" => {
-                            decoder.optional_into(&mut payment_method_options)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "automatic_payment_methods" => {
-                            decoder.optional_into(&mut automatic_payment_methods)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut application)?,
+                1 => decoder.optional_into(&mut attach_to_self)?,
+                2 => decoder.optional_into(&mut automatic_payment_methods)?,
+                3 => decoder.optional_into(&mut cancellation_reason)?,
+                4 => decoder.optional_into(&mut client_secret)?,
+                5 => decoder.required_into(&mut created)?,
+                6 => decoder.optional_into(&mut customer)?,
+                7 => decoder.optional_into(&mut description)?,
+                8 => decoder.optional_into(&mut flow_directions)?,
+                9 => decoder.required_into(&mut id)?,
+                10 => decoder.optional_into(&mut last_setup_error)?,
+                11 => decoder.optional_into(&mut latest_attempt)?,
+                12 => decoder.required_into(&mut livemode)?,
+                13 => decoder.optional_into(&mut mandate)?,
+                14 => decoder.optional_into(&mut metadata)?,
+                15 => decoder.optional_into(&mut next_action)?,
+                16 => decoder.object_name_into(&mut object, "setup_intent")?,
+                17 => decoder.optional_into(&mut on_behalf_of)?,
+                18 => decoder.optional_into(&mut payment_method)?,
+                19 => decoder.optional_into(&mut payment_method_options)?,
+                20 => decoder.required_into(&mut payment_method_types)?,
+                21 => decoder.optional_into(&mut single_use_mandate)?,
+                22 => decoder.required_into(&mut status)?,
+                23 => decoder.required_into(&mut usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -396,25 +452,42 @@ impl stripe_core::Decode for SetupIntentNextAction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("cashapp_handle_redirect_or_display_qr_code"),
+            stripe_core::decode::Key::new("redirect_to_url"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("use_stripe_sdk"),
+            stripe_core::decode::Key::new("verify_with_microdeposits"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "cashapp_handle_redirect_or_display_qr_code" => 0,
+                "redirect_to_url" => 1,
+                "type" => 2,
+                "use_stripe_sdk" => 3,
+                "verify_with_microdeposits" => 4,
+                _ => 5,
+            }
+        }
         let mut cashapp_handle_redirect_or_display_qr_code = None;
         let mut redirect_to_url = None;
         let mut type_ = None;
         let mut use_stripe_sdk = None;
         let mut verify_with_microdeposits = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "cashapp_handle_redirect_or_display_qr_code" => {
+                0 => {
                     decoder
                         .optional_into(&mut cashapp_handle_redirect_or_display_qr_code)?
                 }
-                "redirect_to_url" => decoder.optional_into(&mut redirect_to_url)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "use_stripe_sdk" => decoder.optional_into(&mut use_stripe_sdk)?,
-                "verify_with_microdeposits" => {
-                    decoder.optional_into(&mut verify_with_microdeposits)?
-                }
+                1 => decoder.optional_into(&mut redirect_to_url)?,
+                2 => decoder.required_into(&mut type_)?,
+                3 => decoder.optional_into(&mut use_stripe_sdk)?,
+                4 => decoder.optional_into(&mut verify_with_microdeposits)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -457,14 +530,27 @@ impl stripe_core::Decode for SetupIntentNextActionRedirectToUrl {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("return_url"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "return_url" => 0,
+                "url" => 1,
+                _ => 2,
+            }
+        }
         let mut return_url = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "return_url" => decoder.optional_into(&mut return_url)?,
-                "url" => decoder.optional_into(&mut url)?,
+                0 => decoder.optional_into(&mut return_url)?,
+                1 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -502,18 +588,31 @@ impl stripe_core::Decode for SetupIntentNextActionVerifyWithMicrodeposits {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("arrival_date"),
+            stripe_core::decode::Key::new("hosted_verification_url"),
+            stripe_core::decode::Key::new("microdeposit_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "arrival_date" => 0,
+                "hosted_verification_url" => 1,
+                "microdeposit_type" => 2,
+                _ => 3,
+            }
+        }
         let mut arrival_date = None;
         let mut hosted_verification_url = None;
         let mut microdeposit_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "arrival_date" => decoder.required_into(&mut arrival_date)?,
-                "hosted_verification_url" => {
-                    decoder.required_into(&mut hosted_verification_url)?
-                }
-                "microdeposit_type" => decoder.optional_into(&mut microdeposit_type)?,
+                0 => decoder.required_into(&mut arrival_date)?,
+                1 => decoder.required_into(&mut hosted_verification_url)?,
+                2 => decoder.optional_into(&mut microdeposit_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -569,6 +668,26 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("link"),
+            stripe_core::decode::Key::new("paypal"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "acss_debit" => 0,
+                "card" => 1,
+                "link" => 2,
+                "paypal" => 3,
+                "sepa_debit" => 4,
+                "us_bank_account" => 5,
+                _ => 6,
+            }
+        }
         let mut acss_debit = None;
         let mut card = None;
         let mut link = None;
@@ -576,15 +695,16 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptions {
         let mut sepa_debit = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                "card" => decoder.optional_into(&mut card)?,
-                "link" => decoder.optional_into(&mut link)?,
-                "paypal" => decoder.optional_into(&mut paypal)?,
-                "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut card)?,
+                2 => decoder.optional_into(&mut link)?,
+                3 => decoder.optional_into(&mut paypal)?,
+                4 => decoder.optional_into(&mut sepa_debit)?,
+                5 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -631,16 +751,31 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsAcssDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "currency" => 0,
+                "mandate_options" => 1,
+                "verification_method" => 2,
+                _ => 3,
+            }
+        }
         let mut currency = None;
         let mut mandate_options = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "currency" => decoder.optional_into(&mut currency)?,
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut currency)?,
+                1 => decoder.optional_into(&mut mandate_options)?,
+                2 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -685,18 +820,31 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("request_three_d_secure"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "mandate_options" => 0,
+                "network" => 1,
+                "request_three_d_secure" => 2,
+                _ => 3,
+            }
+        }
         let mut mandate_options = None;
         let mut network = None;
         let mut request_three_d_secure = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "network" => decoder.optional_into(&mut network)?,
-                "request_three_d_secure" => {
-                    decoder.optional_into(&mut request_three_d_secure)?
-                }
+                0 => decoder.optional_into(&mut mandate_options)?,
+                1 => decoder.optional_into(&mut network)?,
+                2 => decoder.optional_into(&mut request_three_d_secure)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -756,6 +904,69 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_type"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("end_date"),
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("interval_count"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("start_date"),
+            stripe_core::decode::Key::new("supported_types"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 2,
+                        "end_date" => 4,
+                        "interval" => 5,
+                        _ => 10,
+                    }
+                }
+                9 => {
+                    match key {
+                        "reference" => 7,
+                        _ => 10,
+                    }
+                }
+                10 => {
+                    match key {
+                        "start_date" => 8,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "amount_type" => 1,
+                        "description" => 3,
+                        _ => 10,
+                    }
+                }
+                14 => {
+                    match key {
+                        "interval_count" => 6,
+                        _ => 10,
+                    }
+                }
+                15 => {
+                    match key {
+                        "supported_types" => 9,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut amount = None;
         let mut amount_type = None;
         let mut currency = None;
@@ -767,54 +978,20 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
         let mut start_date = None;
         let mut supported_types = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "end_date" => decoder.optional_into(&mut end_date)?,
-                        "interval" => decoder.required_into(&mut interval)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "reference" => decoder.required_into(&mut reference)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "start_date" => decoder.required_into(&mut start_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "amount_type" => decoder.required_into(&mut amount_type)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "interval_count" => decoder.optional_into(&mut interval_count)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "supported_types" => decoder.optional_into(&mut supported_types)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_type)?,
+                2 => decoder.required_into(&mut currency)?,
+                3 => decoder.optional_into(&mut description)?,
+                4 => decoder.optional_into(&mut end_date)?,
+                5 => decoder.required_into(&mut interval)?,
+                6 => decoder.optional_into(&mut interval_count)?,
+                7 => decoder.required_into(&mut reference)?,
+                8 => decoder.required_into(&mut start_date)?,
+                9 => decoder.optional_into(&mut supported_types)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -888,22 +1065,39 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsMandateOptionsAcssDe
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("custom_mandate_url"),
+            stripe_core::decode::Key::new("default_for"),
+            stripe_core::decode::Key::new("interval_description"),
+            stripe_core::decode::Key::new("payment_schedule"),
+            stripe_core::decode::Key::new("transaction_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "custom_mandate_url" => 0,
+                "default_for" => 1,
+                "interval_description" => 2,
+                "payment_schedule" => 3,
+                "transaction_type" => 4,
+                _ => 5,
+            }
+        }
         let mut custom_mandate_url = None;
         let mut default_for = None;
         let mut interval_description = None;
         let mut payment_schedule = None;
         let mut transaction_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "custom_mandate_url" => decoder.optional_into(&mut custom_mandate_url)?,
-                "default_for" => decoder.optional_into(&mut default_for)?,
-                "interval_description" => {
-                    decoder.optional_into(&mut interval_description)?
-                }
-                "payment_schedule" => decoder.optional_into(&mut payment_schedule)?,
-                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
+                0 => decoder.optional_into(&mut custom_mandate_url)?,
+                1 => decoder.optional_into(&mut default_for)?,
+                2 => decoder.optional_into(&mut interval_description)?,
+                3 => decoder.optional_into(&mut payment_schedule)?,
+                4 => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -945,14 +1139,23 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsPaypal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_agreement_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_agreement_id" => 0,
+                _ => 1,
+            }
+        }
         let mut billing_agreement_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_agreement_id" => {
-                    decoder.optional_into(&mut billing_agreement_id)?
-                }
+                0 => decoder.optional_into(&mut billing_agreement_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -986,12 +1189,23 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsSepaDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("mandate_options"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "mandate_options" => 0,
+                _ => 1,
+            }
+        }
         let mut mandate_options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                0 => decoder.optional_into(&mut mandate_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1027,16 +1241,27 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsUsBankAccount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("financial_connections"),
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "financial_connections" => 0,
+                "verification_method" => 1,
+                _ => 2,
+            }
+        }
         let mut financial_connections = None;
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "financial_connections" => {
-                    decoder.optional_into(&mut financial_connections)?
-                }
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut financial_connections)?,
+                1 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1074,12 +1299,23 @@ impl stripe_core::Decode for SetupIntentTypeSpecificPaymentMethodOptionsClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("verification_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "verification_method" => 0,
+                _ => 1,
+            }
+        }
         let mut verification_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "verification_method" => decoder.optional_into(&mut verification_method)?,
+                0 => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -54,6 +54,73 @@ impl stripe_core::Decode for ShippingRate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("delivery_estimate"),
+            stripe_core::decode::Key::new("display_name"),
+            stripe_core::decode::Key::new("fixed_amount"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("tax_behavior"),
+            stripe_core::decode::Key::new("tax_code"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 12,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 11,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "object" => 8,
+                        _ => 12,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        _ => 12,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 6,
+                        "metadata" => 7,
+                        "tax_code" => 10,
+                        _ => 12,
+                    }
+                }
+                12 => {
+                    match key {
+                        "display_name" => 3,
+                        "fixed_amount" => 4,
+                        "tax_behavior" => 9,
+                        _ => 12,
+                    }
+                }
+                17 => {
+                    match key {
+                        "delivery_estimate" => 2,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut active = None;
         let mut created = None;
         let mut delivery_estimate = None;
@@ -67,60 +134,22 @@ impl stripe_core::Decode for ShippingRate {
         let mut tax_code = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "shipping_rate")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "tax_code" => decoder.optional_into(&mut tax_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "display_name" => decoder.optional_into(&mut display_name)?,
-                        "fixed_amount" => decoder.optional_into(&mut fixed_amount)?,
-                        "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "delivery_estimate" => {
-                            decoder.optional_into(&mut delivery_estimate)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.optional_into(&mut delivery_estimate)?,
+                3 => decoder.optional_into(&mut display_name)?,
+                4 => decoder.optional_into(&mut fixed_amount)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.required_into(&mut livemode)?,
+                7 => decoder.required_into(&mut metadata)?,
+                8 => decoder.object_name_into(&mut object, "shipping_rate")?,
+                9 => decoder.optional_into(&mut tax_behavior)?,
+                10 => decoder.optional_into(&mut tax_code)?,
+                11 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -173,14 +202,27 @@ impl stripe_core::Decode for ShippingRateCurrencyOption {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("tax_behavior"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "tax_behavior" => 1,
+                _ => 2,
+            }
+        }
         let mut amount = None;
         let mut tax_behavior = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut tax_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -225,14 +267,27 @@ impl stripe_core::Decode for ShippingRateDeliveryEstimate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("maximum"),
+            stripe_core::decode::Key::new("minimum"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "maximum" => 0,
+                "minimum" => 1,
+                _ => 2,
+            }
+        }
         let mut maximum = None;
         let mut minimum = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "maximum" => decoder.optional_into(&mut maximum)?,
-                "minimum" => decoder.optional_into(&mut minimum)?,
+                0 => decoder.optional_into(&mut maximum)?,
+                1 => decoder.optional_into(&mut minimum)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -265,14 +320,27 @@ impl stripe_core::Decode for ShippingRateDeliveryEstimateBound {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("unit"),
+            stripe_core::decode::Key::new("value"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "unit" => 0,
+                "value" => 1,
+                _ => 2,
+            }
+        }
         let mut unit = None;
         let mut value = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "unit" => decoder.required_into(&mut unit)?,
-                "value" => decoder.required_into(&mut value)?,
+                0 => decoder.required_into(&mut unit)?,
+                1 => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -312,16 +380,31 @@ impl stripe_core::Decode for ShippingRateFixedAmount {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("currency_options"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                "currency_options" => 2,
+                _ => 3,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut currency_options = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "currency_options" => decoder.optional_into(&mut currency_options)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.optional_into(&mut currency_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -115,6 +115,163 @@ impl stripe_core::Decode for Source {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ach_credit_transfer"),
+            stripe_core::decode::Key::new("ach_debit"),
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("alipay"),
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("au_becs_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("card_present"),
+            stripe_core::decode::Key::new("client_secret"),
+            stripe_core::decode::Key::new("code_verification"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("eps"),
+            stripe_core::decode::Key::new("flow"),
+            stripe_core::decode::Key::new("giropay"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("ideal"),
+            stripe_core::decode::Key::new("klarna"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("multibanco"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("owner"),
+            stripe_core::decode::Key::new("p24"),
+            stripe_core::decode::Key::new("receiver"),
+            stripe_core::decode::Key::new("redirect"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("sofort"),
+            stripe_core::decode::Key::new("source_order"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("three_d_secure"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("usage"),
+            stripe_core::decode::Key::new("wechat"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 38] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 17,
+                        _ => 37,
+                    }
+                }
+                3 => {
+                    match key {
+                        "eps" => 14,
+                        "p24" => 25,
+                        _ => 37,
+                    }
+                }
+                4 => {
+                    match key {
+                        "card" => 7,
+                        "flow" => 15,
+                        "type" => 34,
+                        _ => 37,
+                    }
+                }
+                5 => {
+                    match key {
+                        "ideal" => 18,
+                        "owner" => 24,
+                        "usage" => 35,
+                        _ => 37,
+                    }
+                }
+                6 => {
+                    match key {
+                        "alipay" => 3,
+                        "amount" => 4,
+                        "klarna" => 19,
+                        "object" => 23,
+                        "sofort" => 29,
+                        "status" => 32,
+                        "wechat" => 36,
+                        _ => 37,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 11,
+                        "giropay" => 16,
+                        _ => 37,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 12,
+                        "customer" => 13,
+                        "livemode" => 20,
+                        "metadata" => 21,
+                        "receiver" => 26,
+                        "redirect" => 27,
+                        _ => 37,
+                    }
+                }
+                9 => {
+                    match key {
+                        "ach_debit" => 1,
+                        _ => 37,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 2,
+                        "bancontact" => 6,
+                        "multibanco" => 22,
+                        "sepa_debit" => 28,
+                        _ => 37,
+                    }
+                }
+                12 => {
+                    match key {
+                        "card_present" => 8,
+                        "source_order" => 30,
+                        _ => 37,
+                    }
+                }
+                13 => {
+                    match key {
+                        "au_becs_debit" => 5,
+                        "client_secret" => 9,
+                        _ => 37,
+                    }
+                }
+                14 => {
+                    match key {
+                        "three_d_secure" => 33,
+                        _ => 37,
+                    }
+                }
+                17 => {
+                    match key {
+                        "code_verification" => 10,
+                        _ => 37,
+                    }
+                }
+                19 => {
+                    match key {
+                        "ach_credit_transfer" => 0,
+                        _ => 37,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 31,
+                        _ => 37,
+                    }
+                }
+                _ => 37,
+            }
+        }
         let mut ach_credit_transfer = None;
         let mut ach_debit = None;
         let mut acss_debit = None;
@@ -153,127 +310,47 @@ impl stripe_core::Decode for Source {
         let mut usage = None;
         let mut wechat = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                3 => {
-                    match key {
-                        "eps" => decoder.optional_into(&mut eps)?,
-                        "p24" => decoder.optional_into(&mut p24)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "card" => decoder.optional_into(&mut card)?,
-                        "flow" => decoder.required_into(&mut flow)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "ideal" => decoder.optional_into(&mut ideal)?,
-                        "owner" => decoder.optional_into(&mut owner)?,
-                        "usage" => decoder.optional_into(&mut usage)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "alipay" => decoder.optional_into(&mut alipay)?,
-                        "amount" => decoder.optional_into(&mut amount)?,
-                        "klarna" => decoder.optional_into(&mut klarna)?,
-                        "object" => decoder.object_name_into(&mut object, "source")?,
-                        "sofort" => decoder.optional_into(&mut sofort)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        "wechat" => decoder.optional_into(&mut wechat)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "giropay" => decoder.optional_into(&mut giropay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.optional_into(&mut currency)?,
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "receiver" => decoder.optional_into(&mut receiver)?,
-                        "redirect" => decoder.optional_into(&mut redirect)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "ach_debit" => decoder.optional_into(&mut ach_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bancontact" => decoder.optional_into(&mut bancontact)?,
-                        "multibanco" => decoder.optional_into(&mut multibanco)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "card_present" => decoder.optional_into(&mut card_present)?,
-                        "source_order" => decoder.optional_into(&mut source_order)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
-                        "client_secret" => decoder.required_into(&mut client_secret)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "code_verification" => {
-                            decoder.optional_into(&mut code_verification)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "ach_credit_transfer" => {
-                            decoder.optional_into(&mut ach_credit_transfer)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.optional_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut ach_credit_transfer)?,
+                1 => decoder.optional_into(&mut ach_debit)?,
+                2 => decoder.optional_into(&mut acss_debit)?,
+                3 => decoder.optional_into(&mut alipay)?,
+                4 => decoder.optional_into(&mut amount)?,
+                5 => decoder.optional_into(&mut au_becs_debit)?,
+                6 => decoder.optional_into(&mut bancontact)?,
+                7 => decoder.optional_into(&mut card)?,
+                8 => decoder.optional_into(&mut card_present)?,
+                9 => decoder.required_into(&mut client_secret)?,
+                10 => decoder.optional_into(&mut code_verification)?,
+                11 => decoder.required_into(&mut created)?,
+                12 => decoder.optional_into(&mut currency)?,
+                13 => decoder.optional_into(&mut customer)?,
+                14 => decoder.optional_into(&mut eps)?,
+                15 => decoder.required_into(&mut flow)?,
+                16 => decoder.optional_into(&mut giropay)?,
+                17 => decoder.required_into(&mut id)?,
+                18 => decoder.optional_into(&mut ideal)?,
+                19 => decoder.optional_into(&mut klarna)?,
+                20 => decoder.required_into(&mut livemode)?,
+                21 => decoder.optional_into(&mut metadata)?,
+                22 => decoder.optional_into(&mut multibanco)?,
+                23 => decoder.object_name_into(&mut object, "source")?,
+                24 => decoder.optional_into(&mut owner)?,
+                25 => decoder.optional_into(&mut p24)?,
+                26 => decoder.optional_into(&mut receiver)?,
+                27 => decoder.optional_into(&mut redirect)?,
+                28 => decoder.optional_into(&mut sepa_debit)?,
+                29 => decoder.optional_into(&mut sofort)?,
+                30 => decoder.optional_into(&mut source_order)?,
+                31 => decoder.optional_into(&mut statement_descriptor)?,
+                32 => decoder.required_into(&mut status)?,
+                33 => decoder.optional_into(&mut three_d_secure)?,
+                34 => decoder.required_into(&mut type_)?,
+                35 => decoder.optional_into(&mut usage)?,
+                36 => decoder.optional_into(&mut wechat)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -356,14 +433,27 @@ impl stripe_core::Decode for SourceCodeVerificationFlow {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("attempts_remaining"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "attempts_remaining" => 0,
+                "status" => 1,
+                _ => 2,
+            }
+        }
         let mut attempts_remaining = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "attempts_remaining" => decoder.required_into(&mut attempts_remaining)?,
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.required_into(&mut attempts_remaining)?,
+                1 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -414,20 +504,39 @@ impl stripe_core::Decode for SourceOrder {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("items"),
+            stripe_core::decode::Key::new("shipping"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                "email" => 2,
+                "items" => 3,
+                "shipping" => 4,
+                _ => 5,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut email = None;
         let mut items = None;
         let mut shipping = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.required_into(&mut amount)?,
-                "currency" => decoder.required_into(&mut currency)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "items" => decoder.optional_into(&mut items)?,
-                "shipping" => decoder.optional_into(&mut shipping)?,
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut currency)?,
+                2 => decoder.optional_into(&mut email)?,
+                3 => decoder.optional_into(&mut items)?,
+                4 => decoder.optional_into(&mut shipping)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -484,6 +593,26 @@ impl stripe_core::Decode for SourceOrderItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("parent"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "currency" => 1,
+                "description" => 2,
+                "parent" => 3,
+                "quantity" => 4,
+                "type" => 5,
+                _ => 6,
+            }
+        }
         let mut amount = None;
         let mut currency = None;
         let mut description = None;
@@ -491,15 +620,16 @@ impl stripe_core::Decode for SourceOrderItem {
         let mut quantity = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "currency" => decoder.optional_into(&mut currency)?,
-                "description" => decoder.optional_into(&mut description)?,
-                "parent" => decoder.optional_into(&mut parent)?,
-                "quantity" => decoder.optional_into(&mut quantity)?,
-                "type" => decoder.optional_into(&mut type_)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.optional_into(&mut currency)?,
+                2 => decoder.optional_into(&mut description)?,
+                3 => decoder.optional_into(&mut parent)?,
+                4 => decoder.optional_into(&mut quantity)?,
+                5 => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -560,6 +690,30 @@ impl stripe_core::Decode for SourceOwner {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("email"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("phone"),
+            stripe_core::decode::Key::new("verified_address"),
+            stripe_core::decode::Key::new("verified_email"),
+            stripe_core::decode::Key::new("verified_name"),
+            stripe_core::decode::Key::new("verified_phone"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "email" => 1,
+                "name" => 2,
+                "phone" => 3,
+                "verified_address" => 4,
+                "verified_email" => 5,
+                "verified_name" => 6,
+                "verified_phone" => 7,
+                _ => 8,
+            }
+        }
         let mut address = None;
         let mut email = None;
         let mut name = None;
@@ -569,17 +723,18 @@ impl stripe_core::Decode for SourceOwner {
         let mut verified_name = None;
         let mut verified_phone = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.optional_into(&mut address)?,
-                "email" => decoder.optional_into(&mut email)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "phone" => decoder.optional_into(&mut phone)?,
-                "verified_address" => decoder.optional_into(&mut verified_address)?,
-                "verified_email" => decoder.optional_into(&mut verified_email)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
-                "verified_phone" => decoder.optional_into(&mut verified_phone)?,
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.optional_into(&mut email)?,
+                2 => decoder.optional_into(&mut name)?,
+                3 => decoder.optional_into(&mut phone)?,
+                4 => decoder.optional_into(&mut verified_address)?,
+                5 => decoder.optional_into(&mut verified_email)?,
+                6 => decoder.optional_into(&mut verified_name)?,
+                7 => decoder.optional_into(&mut verified_phone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -631,6 +786,26 @@ impl stripe_core::Decode for SourceReceiverFlow {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address"),
+            stripe_core::decode::Key::new("amount_charged"),
+            stripe_core::decode::Key::new("amount_received"),
+            stripe_core::decode::Key::new("amount_returned"),
+            stripe_core::decode::Key::new("refund_attributes_method"),
+            stripe_core::decode::Key::new("refund_attributes_status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "address" => 0,
+                "amount_charged" => 1,
+                "amount_received" => 2,
+                "amount_returned" => 3,
+                "refund_attributes_method" => 4,
+                "refund_attributes_status" => 5,
+                _ => 6,
+            }
+        }
         let mut address = None;
         let mut amount_charged = None;
         let mut amount_received = None;
@@ -638,19 +813,16 @@ impl stripe_core::Decode for SourceReceiverFlow {
         let mut refund_attributes_method = None;
         let mut refund_attributes_status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "address" => decoder.optional_into(&mut address)?,
-                "amount_charged" => decoder.required_into(&mut amount_charged)?,
-                "amount_received" => decoder.required_into(&mut amount_received)?,
-                "amount_returned" => decoder.required_into(&mut amount_returned)?,
-                "refund_attributes_method" => {
-                    decoder.required_into(&mut refund_attributes_method)?
-                }
-                "refund_attributes_status" => {
-                    decoder.required_into(&mut refund_attributes_status)?
-                }
+                0 => decoder.optional_into(&mut address)?,
+                1 => decoder.required_into(&mut amount_charged)?,
+                2 => decoder.required_into(&mut amount_received)?,
+                3 => decoder.required_into(&mut amount_returned)?,
+                4 => decoder.required_into(&mut refund_attributes_method)?,
+                5 => decoder.required_into(&mut refund_attributes_status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -721,18 +893,35 @@ impl stripe_core::Decode for SourceRedirectFlow {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("failure_reason"),
+            stripe_core::decode::Key::new("return_url"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "failure_reason" => 0,
+                "return_url" => 1,
+                "status" => 2,
+                "url" => 3,
+                _ => 4,
+            }
+        }
         let mut failure_reason = None;
         let mut return_url = None;
         let mut status = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "failure_reason" => decoder.optional_into(&mut failure_reason)?,
-                "return_url" => decoder.required_into(&mut return_url)?,
-                "status" => decoder.required_into(&mut status)?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.optional_into(&mut failure_reason)?,
+                1 => decoder.required_into(&mut return_url)?,
+                2 => decoder.required_into(&mut status)?,
+                3 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -786,6 +975,30 @@ impl stripe_core::Decode for SourceTypeAchCreditTransfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("account_number"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("refund_account_holder_name"),
+            stripe_core::decode::Key::new("refund_account_holder_type"),
+            stripe_core::decode::Key::new("refund_routing_number"),
+            stripe_core::decode::Key::new("routing_number"),
+            stripe_core::decode::Key::new("swift_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "account_number" => 0,
+                "bank_name" => 1,
+                "fingerprint" => 2,
+                "refund_account_holder_name" => 3,
+                "refund_account_holder_type" => 4,
+                "refund_routing_number" => 5,
+                "routing_number" => 6,
+                "swift_code" => 7,
+                _ => 8,
+            }
+        }
         let mut account_number = None;
         let mut bank_name = None;
         let mut fingerprint = None;
@@ -795,23 +1008,18 @@ impl stripe_core::Decode for SourceTypeAchCreditTransfer {
         let mut routing_number = None;
         let mut swift_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "account_number" => decoder.optional_into(&mut account_number)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "refund_account_holder_name" => {
-                    decoder.optional_into(&mut refund_account_holder_name)?
-                }
-                "refund_account_holder_type" => {
-                    decoder.optional_into(&mut refund_account_holder_type)?
-                }
-                "refund_routing_number" => {
-                    decoder.optional_into(&mut refund_routing_number)?
-                }
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
-                "swift_code" => decoder.optional_into(&mut swift_code)?,
+                0 => decoder.optional_into(&mut account_number)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut fingerprint)?,
+                3 => decoder.optional_into(&mut refund_account_holder_name)?,
+                4 => decoder.optional_into(&mut refund_account_holder_type)?,
+                5 => decoder.optional_into(&mut refund_routing_number)?,
+                6 => decoder.optional_into(&mut routing_number)?,
+                7 => decoder.optional_into(&mut swift_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -863,6 +1071,26 @@ impl stripe_core::Decode for SourceTypeAchDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("routing_number"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_name" => 0,
+                "country" => 1,
+                "fingerprint" => 2,
+                "last4" => 3,
+                "routing_number" => 4,
+                "type" => 5,
+                _ => 6,
+            }
+        }
         let mut bank_name = None;
         let mut country = None;
         let mut fingerprint = None;
@@ -870,15 +1098,16 @@ impl stripe_core::Decode for SourceTypeAchDebit {
         let mut routing_number = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
-                "type" => decoder.optional_into(&mut type_)?,
+                0 => decoder.optional_into(&mut bank_name)?,
+                1 => decoder.optional_into(&mut country)?,
+                2 => decoder.optional_into(&mut fingerprint)?,
+                3 => decoder.optional_into(&mut last4)?,
+                4 => decoder.optional_into(&mut routing_number)?,
+                5 => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -935,6 +1164,79 @@ impl stripe_core::Decode for SourceTypeAcssDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_address_city"),
+            stripe_core::decode::Key::new("bank_address_line_1"),
+            stripe_core::decode::Key::new("bank_address_line_2"),
+            stripe_core::decode::Key::new("bank_address_postal_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("category"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "last4" => 8,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 6,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "category" => 5,
+                        _ => 10,
+                    }
+                }
+                9 => {
+                    match key {
+                        "bank_name" => 4,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 7,
+                        _ => 10,
+                    }
+                }
+                14 => {
+                    match key {
+                        "routing_number" => 9,
+                        _ => 10,
+                    }
+                }
+                17 => {
+                    match key {
+                        "bank_address_city" => 0,
+                        _ => 10,
+                    }
+                }
+                19 => {
+                    match key {
+                        "bank_address_line_1" => 1,
+                        "bank_address_line_2" => 2,
+                        _ => 10,
+                    }
+                }
+                24 => {
+                    match key {
+                        "bank_address_postal_code" => 3,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut bank_address_city = None;
         let mut bank_address_line_1 = None;
         let mut bank_address_line_2 = None;
@@ -946,72 +1248,20 @@ impl stripe_core::Decode for SourceTypeAcssDebit {
         let mut last4 = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "category" => decoder.optional_into(&mut category)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "bank_name" => decoder.optional_into(&mut bank_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "routing_number" => decoder.optional_into(&mut routing_number)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "bank_address_city" => {
-                            decoder.optional_into(&mut bank_address_city)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "bank_address_line_1" => {
-                            decoder.optional_into(&mut bank_address_line_1)?
-                        }
-                        "bank_address_line_2" => {
-                            decoder.optional_into(&mut bank_address_line_2)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                24 => {
-                    match key {
-                        "bank_address_postal_code" => {
-                            decoder.optional_into(&mut bank_address_postal_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut bank_address_city)?,
+                1 => decoder.optional_into(&mut bank_address_line_1)?,
+                2 => decoder.optional_into(&mut bank_address_line_2)?,
+                3 => decoder.optional_into(&mut bank_address_postal_code)?,
+                4 => decoder.optional_into(&mut bank_name)?,
+                5 => decoder.optional_into(&mut category)?,
+                6 => decoder.optional_into(&mut country)?,
+                7 => decoder.optional_into(&mut fingerprint)?,
+                8 => decoder.optional_into(&mut last4)?,
+                9 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1058,18 +1308,31 @@ impl stripe_core::Decode for SourceTypeAlipay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("data_string"),
+            stripe_core::decode::Key::new("native_url"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "data_string" => 0,
+                "native_url" => 1,
+                "statement_descriptor" => 2,
+                _ => 3,
+            }
+        }
         let mut data_string = None;
         let mut native_url = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "data_string" => decoder.optional_into(&mut data_string)?,
-                "native_url" => decoder.optional_into(&mut native_url)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut data_string)?,
+                1 => decoder.optional_into(&mut native_url)?,
+                2 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1109,16 +1372,31 @@ impl stripe_core::Decode for SourceTypeAuBecsDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bsb_number"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bsb_number" => 0,
+                "fingerprint" => 1,
+                "last4" => 2,
+                _ => 3,
+            }
+        }
         let mut bsb_number = None;
         let mut fingerprint = None;
         let mut last4 = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bsb_number" => decoder.optional_into(&mut bsb_number)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
+                0 => decoder.optional_into(&mut bsb_number)?,
+                1 => decoder.optional_into(&mut fingerprint)?,
+                2 => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1164,6 +1442,26 @@ impl stripe_core::Decode for SourceTypeBancontact {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "bic" => 2,
+                "iban_last4" => 3,
+                "preferred_language" => 4,
+                "statement_descriptor" => 5,
+                _ => 6,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
@@ -1171,17 +1469,16 @@ impl stripe_core::Decode for SourceTypeBancontact {
         let mut preferred_language = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut iban_last4)?,
+                4 => decoder.optional_into(&mut preferred_language)?,
+                5 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1246,6 +1543,92 @@ impl stripe_core::Decode for SourceTypeCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address_line1_check"),
+            stripe_core::decode::Key::new("address_zip_check"),
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("cvc_check"),
+            stripe_core::decode::Key::new("dynamic_last4"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("three_d_secure"),
+            stripe_core::decode::Key::new("tokenization_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "name" => 11,
+                        _ => 14,
+                    }
+                }
+                5 => {
+                    match key {
+                        "brand" => 2,
+                        "last4" => 10,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 3,
+                        "funding" => 9,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "exp_year" => 7,
+                        _ => 14,
+                    }
+                }
+                9 => {
+                    match key {
+                        "cvc_check" => 4,
+                        "exp_month" => 6,
+                        _ => 14,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 8,
+                        _ => 14,
+                    }
+                }
+                13 => {
+                    match key {
+                        "dynamic_last4" => 5,
+                        _ => 14,
+                    }
+                }
+                14 => {
+                    match key {
+                        "three_d_secure" => 12,
+                        _ => 14,
+                    }
+                }
+                17 => {
+                    match key {
+                        "address_zip_check" => 1,
+                        _ => 14,
+                    }
+                }
+                19 => {
+                    match key {
+                        "address_line1_check" => 0,
+                        "tokenization_method" => 13,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut address_line1_check = None;
         let mut address_zip_check = None;
         let mut brand = None;
@@ -1261,79 +1644,24 @@ impl stripe_core::Decode for SourceTypeCard {
         let mut three_d_secure = None;
         let mut tokenization_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "exp_year" => decoder.optional_into(&mut exp_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "cvc_check" => decoder.optional_into(&mut cvc_check)?,
-                        "exp_month" => decoder.optional_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "address_zip_check" => {
-                            decoder.optional_into(&mut address_zip_check)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "address_line1_check" => {
-                            decoder.optional_into(&mut address_line1_check)?
-                        }
-                        "tokenization_method" => {
-                            decoder.optional_into(&mut tokenization_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut address_line1_check)?,
+                1 => decoder.optional_into(&mut address_zip_check)?,
+                2 => decoder.optional_into(&mut brand)?,
+                3 => decoder.optional_into(&mut country)?,
+                4 => decoder.optional_into(&mut cvc_check)?,
+                5 => decoder.optional_into(&mut dynamic_last4)?,
+                6 => decoder.optional_into(&mut exp_month)?,
+                7 => decoder.optional_into(&mut exp_year)?,
+                8 => decoder.optional_into(&mut fingerprint)?,
+                9 => decoder.optional_into(&mut funding)?,
+                10 => decoder.optional_into(&mut last4)?,
+                11 => decoder.optional_into(&mut name)?,
+                12 => decoder.optional_into(&mut three_d_secure)?,
+                13 => decoder.optional_into(&mut tokenization_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1424,6 +1752,140 @@ impl stripe_core::Decode for SourceTypeCardPresent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("application_cryptogram"),
+            stripe_core::decode::Key::new("application_preferred_name"),
+            stripe_core::decode::Key::new("authorization_code"),
+            stripe_core::decode::Key::new("authorization_response_code"),
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("cvm_type"),
+            stripe_core::decode::Key::new("data_type"),
+            stripe_core::decode::Key::new("dedicated_file_name"),
+            stripe_core::decode::Key::new("emv_auth_data"),
+            stripe_core::decode::Key::new("evidence_customer_signature"),
+            stripe_core::decode::Key::new("evidence_transaction_certificate"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("pos_device_id"),
+            stripe_core::decode::Key::new("pos_entry_mode"),
+            stripe_core::decode::Key::new("read_method"),
+            stripe_core::decode::Key::new("reader"),
+            stripe_core::decode::Key::new("terminal_verification_results"),
+            stripe_core::decode::Key::new("transaction_status_information"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 24] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "brand" => 4,
+                        "last4" => 16,
+                        _ => 23,
+                    }
+                }
+                6 => {
+                    match key {
+                        "reader" => 20,
+                        _ => 23,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 5,
+                        "funding" => 15,
+                        _ => 23,
+                    }
+                }
+                8 => {
+                    match key {
+                        "cvm_type" => 6,
+                        "exp_year" => 13,
+                        _ => 23,
+                    }
+                }
+                9 => {
+                    match key {
+                        "data_type" => 7,
+                        "exp_month" => 12,
+                        _ => 23,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 14,
+                        "read_method" => 19,
+                        _ => 23,
+                    }
+                }
+                13 => {
+                    match key {
+                        "emv_auth_data" => 9,
+                        "pos_device_id" => 17,
+                        _ => 23,
+                    }
+                }
+                14 => {
+                    match key {
+                        "pos_entry_mode" => 18,
+                        _ => 23,
+                    }
+                }
+                18 => {
+                    match key {
+                        "authorization_code" => 2,
+                        _ => 23,
+                    }
+                }
+                19 => {
+                    match key {
+                        "dedicated_file_name" => 8,
+                        _ => 23,
+                    }
+                }
+                22 => {
+                    match key {
+                        "application_cryptogram" => 0,
+                        _ => 23,
+                    }
+                }
+                26 => {
+                    match key {
+                        "application_preferred_name" => 1,
+                        _ => 23,
+                    }
+                }
+                27 => {
+                    match key {
+                        "authorization_response_code" => 3,
+                        "evidence_customer_signature" => 10,
+                        _ => 23,
+                    }
+                }
+                29 => {
+                    match key {
+                        "terminal_verification_results" => 21,
+                        _ => 23,
+                    }
+                }
+                30 => {
+                    match key {
+                        "transaction_status_information" => 22,
+                        _ => 23,
+                    }
+                }
+                32 => {
+                    match key {
+                        "evidence_transaction_certificate" => 11,
+                        _ => 23,
+                    }
+                }
+                _ => 23,
+            }
+        }
         let mut application_cryptogram = None;
         let mut application_preferred_name = None;
         let mut authorization_code = None;
@@ -1448,130 +1910,33 @@ impl stripe_core::Decode for SourceTypeCardPresent {
         let mut terminal_verification_results = None;
         let mut transaction_status_information = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "reader" => decoder.optional_into(&mut reader)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "cvm_type" => decoder.optional_into(&mut cvm_type)?,
-                        "exp_year" => decoder.optional_into(&mut exp_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "data_type" => decoder.optional_into(&mut data_type)?,
-                        "exp_month" => decoder.optional_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        "read_method" => decoder.optional_into(&mut read_method)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "emv_auth_data" => decoder.optional_into(&mut emv_auth_data)?,
-                        "pos_device_id" => decoder.optional_into(&mut pos_device_id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "pos_entry_mode" => decoder.optional_into(&mut pos_entry_mode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "authorization_code" => {
-                            decoder.optional_into(&mut authorization_code)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "dedicated_file_name" => {
-                            decoder.optional_into(&mut dedicated_file_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "application_cryptogram" => {
-                            decoder.optional_into(&mut application_cryptogram)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "application_preferred_name" => {
-                            decoder.optional_into(&mut application_preferred_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "authorization_response_code" => {
-                            decoder.optional_into(&mut authorization_response_code)?
-                        }
-                        "evidence_customer_signature" => {
-                            decoder.optional_into(&mut evidence_customer_signature)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "terminal_verification_results" => {
-                            decoder.optional_into(&mut terminal_verification_results)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                30 => {
-                    match key {
-                        "transaction_status_information" => {
-                            decoder.optional_into(&mut transaction_status_information)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                32 => {
-                    match key {
-                        "evidence_transaction_certificate" => {
-                            decoder.optional_into(&mut evidence_transaction_certificate)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut application_cryptogram)?,
+                1 => decoder.optional_into(&mut application_preferred_name)?,
+                2 => decoder.optional_into(&mut authorization_code)?,
+                3 => decoder.optional_into(&mut authorization_response_code)?,
+                4 => decoder.optional_into(&mut brand)?,
+                5 => decoder.optional_into(&mut country)?,
+                6 => decoder.optional_into(&mut cvm_type)?,
+                7 => decoder.optional_into(&mut data_type)?,
+                8 => decoder.optional_into(&mut dedicated_file_name)?,
+                9 => decoder.optional_into(&mut emv_auth_data)?,
+                10 => decoder.optional_into(&mut evidence_customer_signature)?,
+                11 => decoder.optional_into(&mut evidence_transaction_certificate)?,
+                12 => decoder.optional_into(&mut exp_month)?,
+                13 => decoder.optional_into(&mut exp_year)?,
+                14 => decoder.optional_into(&mut fingerprint)?,
+                15 => decoder.optional_into(&mut funding)?,
+                16 => decoder.optional_into(&mut last4)?,
+                17 => decoder.optional_into(&mut pos_device_id)?,
+                18 => decoder.optional_into(&mut pos_entry_mode)?,
+                19 => decoder.optional_into(&mut read_method)?,
+                20 => decoder.optional_into(&mut reader)?,
+                21 => decoder.optional_into(&mut terminal_verification_results)?,
+                22 => decoder.optional_into(&mut transaction_status_information)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1629,16 +1994,27 @@ impl stripe_core::Decode for SourceTypeEps {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reference" => 0,
+                "statement_descriptor" => 1,
+                _ => 2,
+            }
+        }
         let mut reference = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reference" => decoder.optional_into(&mut reference)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut reference)?,
+                1 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1679,20 +2055,35 @@ impl stripe_core::Decode for SourceTypeGiropay {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "bic" => 2,
+                "statement_descriptor" => 3,
+                _ => 4,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1735,20 +2126,35 @@ impl stripe_core::Decode for SourceTypeIdeal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank" => 0,
+                "bic" => 1,
+                "iban_last4" => 2,
+                "statement_descriptor" => 3,
+                _ => 4,
+            }
+        }
         let mut bank = None;
         let mut bic = None;
         let mut iban_last4 = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank" => decoder.optional_into(&mut bank)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut bank)?,
+                1 => decoder.optional_into(&mut bic)?,
+                2 => decoder.optional_into(&mut iban_last4)?,
+                3 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1835,6 +2241,166 @@ impl stripe_core::Decode for SourceTypeKlarna {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("background_image_url"),
+            stripe_core::decode::Key::new("client_token"),
+            stripe_core::decode::Key::new("first_name"),
+            stripe_core::decode::Key::new("last_name"),
+            stripe_core::decode::Key::new("locale"),
+            stripe_core::decode::Key::new("logo_url"),
+            stripe_core::decode::Key::new("page_title"),
+            stripe_core::decode::Key::new("pay_later_asset_urls_descriptive"),
+            stripe_core::decode::Key::new("pay_later_asset_urls_standard"),
+            stripe_core::decode::Key::new("pay_later_name"),
+            stripe_core::decode::Key::new("pay_later_redirect_url"),
+            stripe_core::decode::Key::new("pay_now_asset_urls_descriptive"),
+            stripe_core::decode::Key::new("pay_now_asset_urls_standard"),
+            stripe_core::decode::Key::new("pay_now_name"),
+            stripe_core::decode::Key::new("pay_now_redirect_url"),
+            stripe_core::decode::Key::new("pay_over_time_asset_urls_descriptive"),
+            stripe_core::decode::Key::new("pay_over_time_asset_urls_standard"),
+            stripe_core::decode::Key::new("pay_over_time_name"),
+            stripe_core::decode::Key::new("pay_over_time_redirect_url"),
+            stripe_core::decode::Key::new("payment_method_categories"),
+            stripe_core::decode::Key::new("purchase_country"),
+            stripe_core::decode::Key::new("purchase_type"),
+            stripe_core::decode::Key::new("redirect_url"),
+            stripe_core::decode::Key::new("shipping_delay"),
+            stripe_core::decode::Key::new("shipping_first_name"),
+            stripe_core::decode::Key::new("shipping_last_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 27] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                6 => {
+                    match key {
+                        "locale" => 4,
+                        _ => 26,
+                    }
+                }
+                8 => {
+                    match key {
+                        "logo_url" => 5,
+                        _ => 26,
+                    }
+                }
+                9 => {
+                    match key {
+                        "last_name" => 3,
+                        _ => 26,
+                    }
+                }
+                10 => {
+                    match key {
+                        "first_name" => 2,
+                        "page_title" => 6,
+                        _ => 26,
+                    }
+                }
+                12 => {
+                    match key {
+                        "client_token" => 1,
+                        "pay_now_name" => 13,
+                        "redirect_url" => 22,
+                        _ => 26,
+                    }
+                }
+                13 => {
+                    match key {
+                        "purchase_type" => 21,
+                        _ => 26,
+                    }
+                }
+                14 => {
+                    match key {
+                        "pay_later_name" => 9,
+                        "shipping_delay" => 23,
+                        _ => 26,
+                    }
+                }
+                16 => {
+                    match key {
+                        "purchase_country" => 20,
+                        _ => 26,
+                    }
+                }
+                18 => {
+                    match key {
+                        "pay_over_time_name" => 17,
+                        "shipping_last_name" => 25,
+                        _ => 26,
+                    }
+                }
+                19 => {
+                    match key {
+                        "shipping_first_name" => 24,
+                        _ => 26,
+                    }
+                }
+                20 => {
+                    match key {
+                        "background_image_url" => 0,
+                        "pay_now_redirect_url" => 14,
+                        _ => 26,
+                    }
+                }
+                22 => {
+                    match key {
+                        "pay_later_redirect_url" => 10,
+                        _ => 26,
+                    }
+                }
+                25 => {
+                    match key {
+                        "payment_method_categories" => 19,
+                        _ => 26,
+                    }
+                }
+                26 => {
+                    match key {
+                        "pay_over_time_redirect_url" => 18,
+                        _ => 26,
+                    }
+                }
+                27 => {
+                    match key {
+                        "pay_now_asset_urls_standard" => 12,
+                        _ => 26,
+                    }
+                }
+                29 => {
+                    match key {
+                        "pay_later_asset_urls_standard" => 8,
+                        _ => 26,
+                    }
+                }
+                30 => {
+                    match key {
+                        "pay_now_asset_urls_descriptive" => 11,
+                        _ => 26,
+                    }
+                }
+                32 => {
+                    match key {
+                        "pay_later_asset_urls_descriptive" => 7,
+                        _ => 26,
+                    }
+                }
+                33 => {
+                    match key {
+                        "pay_over_time_asset_urls_standard" => 16,
+                        _ => 26,
+                    }
+                }
+                36 => {
+                    match key {
+                        "pay_over_time_asset_urls_descriptive" => 15,
+                        _ => 26,
+                    }
+                }
+                _ => 26,
+            }
+        }
         let mut background_image_url = None;
         let mut client_token = None;
         let mut first_name = None;
@@ -1862,167 +2428,36 @@ impl stripe_core::Decode for SourceTypeKlarna {
         let mut shipping_first_name = None;
         let mut shipping_last_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                6 => {
-                    match key {
-                        "locale" => decoder.optional_into(&mut locale)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "logo_url" => decoder.optional_into(&mut logo_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "last_name" => decoder.optional_into(&mut last_name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "first_name" => decoder.optional_into(&mut first_name)?,
-                        "page_title" => decoder.optional_into(&mut page_title)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "client_token" => decoder.optional_into(&mut client_token)?,
-                        "pay_now_name" => decoder.optional_into(&mut pay_now_name)?,
-                        "redirect_url" => decoder.optional_into(&mut redirect_url)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "purchase_type" => decoder.optional_into(&mut purchase_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "pay_later_name" => decoder.optional_into(&mut pay_later_name)?,
-                        "shipping_delay" => decoder.optional_into(&mut shipping_delay)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "purchase_country" => {
-                            decoder.optional_into(&mut purchase_country)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "pay_over_time_name" => {
-                            decoder.optional_into(&mut pay_over_time_name)?
-                        }
-                        "shipping_last_name" => {
-                            decoder.optional_into(&mut shipping_last_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "shipping_first_name" => {
-                            decoder.optional_into(&mut shipping_first_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "background_image_url" => {
-                            decoder.optional_into(&mut background_image_url)?
-                        }
-                        "pay_now_redirect_url" => {
-                            decoder.optional_into(&mut pay_now_redirect_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "pay_later_redirect_url" => {
-                            decoder.optional_into(&mut pay_later_redirect_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                25 => {
-                    match key {
-                        "payment_method_categories" => {
-                            decoder.optional_into(&mut payment_method_categories)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "pay_over_time_redirect_url" => {
-                            decoder.optional_into(&mut pay_over_time_redirect_url)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                27 => {
-                    match key {
-                        "pay_now_asset_urls_standard" => {
-                            decoder.optional_into(&mut pay_now_asset_urls_standard)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "pay_later_asset_urls_standard" => {
-                            decoder.optional_into(&mut pay_later_asset_urls_standard)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                30 => {
-                    match key {
-                        "pay_now_asset_urls_descriptive" => {
-                            decoder.optional_into(&mut pay_now_asset_urls_descriptive)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                32 => {
-                    match key {
-                        "pay_later_asset_urls_descriptive" => {
-                            decoder.optional_into(&mut pay_later_asset_urls_descriptive)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                33 => {
-                    match key {
-                        "pay_over_time_asset_urls_standard" => {
-                            decoder
-                                .optional_into(&mut pay_over_time_asset_urls_standard)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                36 => {
-                    match key {
-                        "pay_over_time_asset_urls_descriptive" => {
-                            decoder
-                                .optional_into(&mut pay_over_time_asset_urls_descriptive)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut background_image_url)?,
+                1 => decoder.optional_into(&mut client_token)?,
+                2 => decoder.optional_into(&mut first_name)?,
+                3 => decoder.optional_into(&mut last_name)?,
+                4 => decoder.optional_into(&mut locale)?,
+                5 => decoder.optional_into(&mut logo_url)?,
+                6 => decoder.optional_into(&mut page_title)?,
+                7 => decoder.optional_into(&mut pay_later_asset_urls_descriptive)?,
+                8 => decoder.optional_into(&mut pay_later_asset_urls_standard)?,
+                9 => decoder.optional_into(&mut pay_later_name)?,
+                10 => decoder.optional_into(&mut pay_later_redirect_url)?,
+                11 => decoder.optional_into(&mut pay_now_asset_urls_descriptive)?,
+                12 => decoder.optional_into(&mut pay_now_asset_urls_standard)?,
+                13 => decoder.optional_into(&mut pay_now_name)?,
+                14 => decoder.optional_into(&mut pay_now_redirect_url)?,
+                15 => decoder.optional_into(&mut pay_over_time_asset_urls_descriptive)?,
+                16 => decoder.optional_into(&mut pay_over_time_asset_urls_standard)?,
+                17 => decoder.optional_into(&mut pay_over_time_name)?,
+                18 => decoder.optional_into(&mut pay_over_time_redirect_url)?,
+                19 => decoder.optional_into(&mut payment_method_categories)?,
+                20 => decoder.optional_into(&mut purchase_country)?,
+                21 => decoder.optional_into(&mut purchase_type)?,
+                22 => decoder.optional_into(&mut redirect_url)?,
+                23 => decoder.optional_into(&mut shipping_delay)?,
+                24 => decoder.optional_into(&mut shipping_first_name)?,
+                25 => decoder.optional_into(&mut shipping_last_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2099,6 +2534,74 @@ impl stripe_core::Decode for SourceTypeMultibanco {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("entity"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("refund_account_holder_address_city"),
+            stripe_core::decode::Key::new("refund_account_holder_address_country"),
+            stripe_core::decode::Key::new("refund_account_holder_address_line1"),
+            stripe_core::decode::Key::new("refund_account_holder_address_line2"),
+            stripe_core::decode::Key::new("refund_account_holder_address_postal_code"),
+            stripe_core::decode::Key::new("refund_account_holder_address_state"),
+            stripe_core::decode::Key::new("refund_account_holder_name"),
+            stripe_core::decode::Key::new("refund_iban"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                6 => {
+                    match key {
+                        "entity" => 0,
+                        _ => 10,
+                    }
+                }
+                9 => {
+                    match key {
+                        "reference" => 1,
+                        _ => 10,
+                    }
+                }
+                11 => {
+                    match key {
+                        "refund_iban" => 9,
+                        _ => 10,
+                    }
+                }
+                26 => {
+                    match key {
+                        "refund_account_holder_name" => 8,
+                        _ => 10,
+                    }
+                }
+                34 => {
+                    match key {
+                        "refund_account_holder_address_city" => 2,
+                        _ => 10,
+                    }
+                }
+                35 => {
+                    match key {
+                        "refund_account_holder_address_line1" => 4,
+                        "refund_account_holder_address_line2" => 5,
+                        "refund_account_holder_address_state" => 7,
+                        _ => 10,
+                    }
+                }
+                37 => {
+                    match key {
+                        "refund_account_holder_address_country" => 3,
+                        _ => 10,
+                    }
+                }
+                41 => {
+                    match key {
+                        "refund_account_holder_address_postal_code" => 6,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut entity = None;
         let mut reference = None;
         let mut refund_account_holder_address_city = None;
@@ -2110,81 +2613,23 @@ impl stripe_core::Decode for SourceTypeMultibanco {
         let mut refund_account_holder_name = None;
         let mut refund_iban = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut entity)?,
+                1 => decoder.optional_into(&mut reference)?,
+                2 => decoder.optional_into(&mut refund_account_holder_address_city)?,
+                3 => decoder.optional_into(&mut refund_account_holder_address_country)?,
+                4 => decoder.optional_into(&mut refund_account_holder_address_line1)?,
+                5 => decoder.optional_into(&mut refund_account_holder_address_line2)?,
                 6 => {
-                    match key {
-                        "entity" => decoder.optional_into(&mut entity)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder
+                        .optional_into(&mut refund_account_holder_address_postal_code)?
                 }
-                9 => {
-                    match key {
-                        "reference" => decoder.optional_into(&mut reference)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "refund_iban" => decoder.optional_into(&mut refund_iban)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "refund_account_holder_name" => {
-                            decoder.optional_into(&mut refund_account_holder_name)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                34 => {
-                    match key {
-                        "refund_account_holder_address_city" => {
-                            decoder
-                                .optional_into(&mut refund_account_holder_address_city)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                35 => {
-                    match key {
-                        "refund_account_holder_address_line1" => {
-                            decoder
-                                .optional_into(&mut refund_account_holder_address_line1)?
-                        }
-                        "refund_account_holder_address_line2" => {
-                            decoder
-                                .optional_into(&mut refund_account_holder_address_line2)?
-                        }
-                        "refund_account_holder_address_state" => {
-                            decoder
-                                .optional_into(&mut refund_account_holder_address_state)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                37 => {
-                    match key {
-                        "refund_account_holder_address_country" => {
-                            decoder
-                                .optional_into(&mut refund_account_holder_address_country)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                41 => {
-                    match key {
-                        "refund_account_holder_address_postal_code" => {
-                            decoder
-                                .optional_into(
-                                    &mut refund_account_holder_address_postal_code,
-                                )?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                7 => decoder.optional_into(&mut refund_account_holder_address_state)?,
+                8 => decoder.optional_into(&mut refund_account_holder_name)?,
+                9 => decoder.optional_into(&mut refund_iban)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2227,12 +2672,23 @@ impl stripe_core::Decode for SourceTypeP24 {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reference"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reference" => 0,
+                _ => 1,
+            }
+        }
         let mut reference = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reference" => decoder.optional_into(&mut reference)?,
+                0 => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2275,6 +2731,28 @@ impl stripe_core::Decode for SourceTypeSepaDebit {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("branch_code"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("mandate_reference"),
+            stripe_core::decode::Key::new("mandate_url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "branch_code" => 1,
+                "country" => 2,
+                "fingerprint" => 3,
+                "last4" => 4,
+                "mandate_reference" => 5,
+                "mandate_url" => 6,
+                _ => 7,
+            }
+        }
         let mut bank_code = None;
         let mut branch_code = None;
         let mut country = None;
@@ -2283,16 +2761,17 @@ impl stripe_core::Decode for SourceTypeSepaDebit {
         let mut mandate_reference = None;
         let mut mandate_url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "branch_code" => decoder.optional_into(&mut branch_code)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "mandate_reference" => decoder.optional_into(&mut mandate_reference)?,
-                "mandate_url" => decoder.optional_into(&mut mandate_url)?,
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut branch_code)?,
+                2 => decoder.optional_into(&mut country)?,
+                3 => decoder.optional_into(&mut fingerprint)?,
+                4 => decoder.optional_into(&mut last4)?,
+                5 => decoder.optional_into(&mut mandate_reference)?,
+                6 => decoder.optional_into(&mut mandate_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2344,6 +2823,28 @@ impl stripe_core::Decode for SourceTypeSofort {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("bank_code"),
+            stripe_core::decode::Key::new("bank_name"),
+            stripe_core::decode::Key::new("bic"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("iban_last4"),
+            stripe_core::decode::Key::new("preferred_language"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "bank_code" => 0,
+                "bank_name" => 1,
+                "bic" => 2,
+                "country" => 3,
+                "iban_last4" => 4,
+                "preferred_language" => 5,
+                "statement_descriptor" => 6,
+                _ => 7,
+            }
+        }
         let mut bank_code = None;
         let mut bank_name = None;
         let mut bic = None;
@@ -2352,18 +2853,17 @@ impl stripe_core::Decode for SourceTypeSofort {
         let mut preferred_language = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "bank_code" => decoder.optional_into(&mut bank_code)?,
-                "bank_name" => decoder.optional_into(&mut bank_name)?,
-                "bic" => decoder.optional_into(&mut bic)?,
-                "country" => decoder.optional_into(&mut country)?,
-                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
-                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut bank_code)?,
+                1 => decoder.optional_into(&mut bank_name)?,
+                2 => decoder.optional_into(&mut bic)?,
+                3 => decoder.optional_into(&mut country)?,
+                4 => decoder.optional_into(&mut iban_last4)?,
+                5 => decoder.optional_into(&mut preferred_language)?,
+                6 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2435,6 +2935,98 @@ impl stripe_core::Decode for SourceTypeThreeDSecure {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("address_line1_check"),
+            stripe_core::decode::Key::new("address_zip_check"),
+            stripe_core::decode::Key::new("authenticated"),
+            stripe_core::decode::Key::new("brand"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("cvc_check"),
+            stripe_core::decode::Key::new("dynamic_last4"),
+            stripe_core::decode::Key::new("exp_month"),
+            stripe_core::decode::Key::new("exp_year"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("three_d_secure"),
+            stripe_core::decode::Key::new("tokenization_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 18] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                4 => {
+                    match key {
+                        "card" => 4,
+                        "name" => 14,
+                        _ => 17,
+                    }
+                }
+                5 => {
+                    match key {
+                        "brand" => 3,
+                        "last4" => 13,
+                        _ => 17,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 5,
+                        "funding" => 12,
+                        _ => 17,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 6,
+                        "exp_year" => 10,
+                        _ => 17,
+                    }
+                }
+                9 => {
+                    match key {
+                        "cvc_check" => 7,
+                        "exp_month" => 9,
+                        _ => 17,
+                    }
+                }
+                11 => {
+                    match key {
+                        "fingerprint" => 11,
+                        _ => 17,
+                    }
+                }
+                13 => {
+                    match key {
+                        "authenticated" => 2,
+                        "dynamic_last4" => 8,
+                        _ => 17,
+                    }
+                }
+                14 => {
+                    match key {
+                        "three_d_secure" => 15,
+                        _ => 17,
+                    }
+                }
+                17 => {
+                    match key {
+                        "address_zip_check" => 1,
+                        _ => 17,
+                    }
+                }
+                19 => {
+                    match key {
+                        "address_line1_check" => 0,
+                        "tokenization_method" => 16,
+                        _ => 17,
+                    }
+                }
+                _ => 17,
+            }
+        }
         let mut address_line1_check = None;
         let mut address_zip_check = None;
         let mut authenticated = None;
@@ -2453,82 +3045,27 @@ impl stripe_core::Decode for SourceTypeThreeDSecure {
         let mut three_d_secure = None;
         let mut tokenization_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                4 => {
-                    match key {
-                        "card" => decoder.optional_into(&mut card)?,
-                        "name" => decoder.optional_into(&mut name)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "brand" => decoder.optional_into(&mut brand)?,
-                        "last4" => decoder.optional_into(&mut last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "funding" => decoder.optional_into(&mut funding)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "exp_year" => decoder.optional_into(&mut exp_year)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "cvc_check" => decoder.optional_into(&mut cvc_check)?,
-                        "exp_month" => decoder.optional_into(&mut exp_month)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "authenticated" => decoder.optional_into(&mut authenticated)?,
-                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "address_zip_check" => {
-                            decoder.optional_into(&mut address_zip_check)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "address_line1_check" => {
-                            decoder.optional_into(&mut address_line1_check)?
-                        }
-                        "tokenization_method" => {
-                            decoder.optional_into(&mut tokenization_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut address_line1_check)?,
+                1 => decoder.optional_into(&mut address_zip_check)?,
+                2 => decoder.optional_into(&mut authenticated)?,
+                3 => decoder.optional_into(&mut brand)?,
+                4 => decoder.optional_into(&mut card)?,
+                5 => decoder.optional_into(&mut country)?,
+                6 => decoder.optional_into(&mut customer)?,
+                7 => decoder.optional_into(&mut cvc_check)?,
+                8 => decoder.optional_into(&mut dynamic_last4)?,
+                9 => decoder.optional_into(&mut exp_month)?,
+                10 => decoder.optional_into(&mut exp_year)?,
+                11 => decoder.optional_into(&mut fingerprint)?,
+                12 => decoder.optional_into(&mut funding)?,
+                13 => decoder.optional_into(&mut last4)?,
+                14 => decoder.optional_into(&mut name)?,
+                15 => decoder.optional_into(&mut three_d_secure)?,
+                16 => decoder.optional_into(&mut tokenization_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2582,18 +3119,31 @@ impl stripe_core::Decode for SourceTypeWechat {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("prepay_id"),
+            stripe_core::decode::Key::new("qr_code_url"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "prepay_id" => 0,
+                "qr_code_url" => 1,
+                "statement_descriptor" => 2,
+                _ => 3,
+            }
+        }
         let mut prepay_id = None;
         let mut qr_code_url = None;
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "prepay_id" => decoder.optional_into(&mut prepay_id)?,
-                "qr_code_url" => decoder.optional_into(&mut qr_code_url)?,
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut prepay_id)?,
+                1 => decoder.optional_into(&mut qr_code_url)?,
+                2 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

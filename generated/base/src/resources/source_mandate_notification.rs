@@ -64,6 +64,68 @@ impl stripe_core::Decode for SourceMandateNotification {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("bacs_debit"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("sepa_debit"),
+            stripe_core::decode::Key::new("source"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 13] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 12,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 11,
+                        _ => 12,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 1,
+                        "object" => 6,
+                        "reason" => 7,
+                        "source" => 9,
+                        "status" => 10,
+                        _ => 12,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 12,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 5,
+                        _ => 12,
+                    }
+                }
+                10 => {
+                    match key {
+                        "acss_debit" => 0,
+                        "bacs_debit" => 2,
+                        "sepa_debit" => 8,
+                        _ => 12,
+                    }
+                }
+                _ => 12,
+            }
+        }
         let mut acss_debit = None;
         let mut amount = None;
         let mut bacs_debit = None;
@@ -77,57 +139,24 @@ impl stripe_core::Decode for SourceMandateNotification {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut amount)?,
+                2 => decoder.optional_into(&mut bacs_debit)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
                 6 => {
-                    match key {
-                        "amount" => decoder.optional_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "source_mandate_notification",
-                                )?
-                        }
-                        "reason" => decoder.required_into(&mut reason)?,
-                        "source" => decoder.required_into(&mut source)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder.object_name_into(&mut object, "source_mandate_notification")?
                 }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
-                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                7 => decoder.required_into(&mut reason)?,
+                8 => decoder.optional_into(&mut sepa_debit)?,
+                9 => decoder.required_into(&mut source)?,
+                10 => decoder.required_into(&mut status)?,
+                11 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -180,14 +209,23 @@ impl stripe_core::Decode for SourceMandateNotificationAcssDebitData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("statement_descriptor"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "statement_descriptor" => 0,
+                _ => 1,
+            }
+        }
         let mut statement_descriptor = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "statement_descriptor" => {
-                    decoder.optional_into(&mut statement_descriptor)?
-                }
+                0 => decoder.optional_into(&mut statement_descriptor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -222,12 +260,23 @@ impl stripe_core::Decode for SourceMandateNotificationBacsDebitData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("last4"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "last4" => 0,
+                _ => 1,
+            }
+        }
         let mut last4 = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "last4" => decoder.optional_into(&mut last4)?,
+                0 => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -265,16 +314,31 @@ impl stripe_core::Decode for SourceMandateNotificationSepaDebitData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("creditor_identifier"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("mandate_reference"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "creditor_identifier" => 0,
+                "last4" => 1,
+                "mandate_reference" => 2,
+                _ => 3,
+            }
+        }
         let mut creditor_identifier = None;
         let mut last4 = None;
         let mut mandate_reference = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "creditor_identifier" => decoder.optional_into(&mut creditor_identifier)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "mandate_reference" => decoder.optional_into(&mut mandate_reference)?,
+                0 => decoder.optional_into(&mut creditor_identifier)?,
+                1 => decoder.optional_into(&mut last4)?,
+                2 => decoder.optional_into(&mut mandate_reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -56,6 +56,82 @@ impl stripe_core::Decode for SourceTransaction {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("ach_credit_transfer"),
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("chf_credit_transfer"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("gbp_credit_transfer"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("paper_check"),
+            stripe_core::decode::Key::new("sepa_credit_transfer"),
+            stripe_core::decode::Key::new("source"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 15] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 6,
+                        _ => 14,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 13,
+                        _ => 14,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 1,
+                        "object" => 8,
+                        "source" => 11,
+                        "status" => 12,
+                        _ => 14,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 14,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 4,
+                        "livemode" => 7,
+                        _ => 14,
+                    }
+                }
+                11 => {
+                    match key {
+                        "paper_check" => 9,
+                        _ => 14,
+                    }
+                }
+                19 => {
+                    match key {
+                        "ach_credit_transfer" => 0,
+                        "chf_credit_transfer" => 2,
+                        "gbp_credit_transfer" => 5,
+                        _ => 14,
+                    }
+                }
+                20 => {
+                    match key {
+                        "sepa_credit_transfer" => 10,
+                        _ => 14,
+                    }
+                }
+                _ => 14,
+            }
+        }
         let mut ach_credit_transfer = None;
         let mut amount = None;
         let mut chf_credit_transfer = None;
@@ -71,73 +147,24 @@ impl stripe_core::Decode for SourceTransaction {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "source_transaction")?
-                        }
-                        "source" => decoder.required_into(&mut source)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "paper_check" => decoder.optional_into(&mut paper_check)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "ach_credit_transfer" => {
-                            decoder.optional_into(&mut ach_credit_transfer)?
-                        }
-                        "chf_credit_transfer" => {
-                            decoder.optional_into(&mut chf_credit_transfer)?
-                        }
-                        "gbp_credit_transfer" => {
-                            decoder.optional_into(&mut gbp_credit_transfer)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "sepa_credit_transfer" => {
-                            decoder.optional_into(&mut sepa_credit_transfer)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut ach_credit_transfer)?,
+                1 => decoder.required_into(&mut amount)?,
+                2 => decoder.optional_into(&mut chf_credit_transfer)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut currency)?,
+                5 => decoder.optional_into(&mut gbp_credit_transfer)?,
+                6 => decoder.required_into(&mut id)?,
+                7 => decoder.required_into(&mut livemode)?,
+                8 => decoder.object_name_into(&mut object, "source_transaction")?,
+                9 => decoder.optional_into(&mut paper_check)?,
+                10 => decoder.optional_into(&mut sepa_credit_transfer)?,
+                11 => decoder.required_into(&mut source)?,
+                12 => decoder.required_into(&mut status)?,
+                13 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -202,18 +229,35 @@ impl stripe_core::Decode for SourceTransactionAchCreditTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("customer_data"),
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("routing_number"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "customer_data" => 0,
+                "fingerprint" => 1,
+                "last4" => 2,
+                "routing_number" => 3,
+                _ => 4,
+            }
+        }
         let mut customer_data = None;
         let mut fingerprint = None;
         let mut last4 = None;
         let mut routing_number = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "customer_data" => decoder.optional_into(&mut customer_data)?,
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                0 => decoder.optional_into(&mut customer_data)?,
+                1 => decoder.optional_into(&mut fingerprint)?,
+                2 => decoder.optional_into(&mut last4)?,
+                3 => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -263,24 +307,39 @@ impl stripe_core::Decode for SourceTransactionChfCreditTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("sender_address_country"),
+            stripe_core::decode::Key::new("sender_address_line1"),
+            stripe_core::decode::Key::new("sender_iban"),
+            stripe_core::decode::Key::new("sender_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reference" => 0,
+                "sender_address_country" => 1,
+                "sender_address_line1" => 2,
+                "sender_iban" => 3,
+                "sender_name" => 4,
+                _ => 5,
+            }
+        }
         let mut reference = None;
         let mut sender_address_country = None;
         let mut sender_address_line1 = None;
         let mut sender_iban = None;
         let mut sender_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reference" => decoder.optional_into(&mut reference)?,
-                "sender_address_country" => {
-                    decoder.optional_into(&mut sender_address_country)?
-                }
-                "sender_address_line1" => {
-                    decoder.optional_into(&mut sender_address_line1)?
-                }
-                "sender_iban" => decoder.optional_into(&mut sender_iban)?,
-                "sender_name" => decoder.optional_into(&mut sender_name)?,
+                0 => decoder.optional_into(&mut reference)?,
+                1 => decoder.optional_into(&mut sender_address_country)?,
+                2 => decoder.optional_into(&mut sender_address_line1)?,
+                3 => decoder.optional_into(&mut sender_iban)?,
+                4 => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -337,6 +396,28 @@ impl stripe_core::Decode for SourceTransactionGbpCreditTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("fingerprint"),
+            stripe_core::decode::Key::new("funding_method"),
+            stripe_core::decode::Key::new("last4"),
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("sender_account_number"),
+            stripe_core::decode::Key::new("sender_name"),
+            stripe_core::decode::Key::new("sender_sort_code"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "fingerprint" => 0,
+                "funding_method" => 1,
+                "last4" => 2,
+                "reference" => 3,
+                "sender_account_number" => 4,
+                "sender_name" => 5,
+                "sender_sort_code" => 6,
+                _ => 7,
+            }
+        }
         let mut fingerprint = None;
         let mut funding_method = None;
         let mut last4 = None;
@@ -345,18 +426,17 @@ impl stripe_core::Decode for SourceTransactionGbpCreditTransferData {
         let mut sender_name = None;
         let mut sender_sort_code = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
-                "funding_method" => decoder.optional_into(&mut funding_method)?,
-                "last4" => decoder.optional_into(&mut last4)?,
-                "reference" => decoder.optional_into(&mut reference)?,
-                "sender_account_number" => {
-                    decoder.optional_into(&mut sender_account_number)?
-                }
-                "sender_name" => decoder.optional_into(&mut sender_name)?,
-                "sender_sort_code" => decoder.optional_into(&mut sender_sort_code)?,
+                0 => decoder.optional_into(&mut fingerprint)?,
+                1 => decoder.optional_into(&mut funding_method)?,
+                2 => decoder.optional_into(&mut last4)?,
+                3 => decoder.optional_into(&mut reference)?,
+                4 => decoder.optional_into(&mut sender_account_number)?,
+                5 => decoder.optional_into(&mut sender_name)?,
+                6 => decoder.optional_into(&mut sender_sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -400,14 +480,27 @@ impl stripe_core::Decode for SourceTransactionPaperCheckData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("available_at"),
+            stripe_core::decode::Key::new("invoices"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "available_at" => 0,
+                "invoices" => 1,
+                _ => 2,
+            }
+        }
         let mut available_at = None;
         let mut invoices = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "available_at" => decoder.optional_into(&mut available_at)?,
-                "invoices" => decoder.optional_into(&mut invoices)?,
+                0 => decoder.optional_into(&mut available_at)?,
+                1 => decoder.optional_into(&mut invoices)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -449,16 +542,31 @@ impl stripe_core::Decode for SourceTransactionSepaCreditTransferData {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reference"),
+            stripe_core::decode::Key::new("sender_iban"),
+            stripe_core::decode::Key::new("sender_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reference" => 0,
+                "sender_iban" => 1,
+                "sender_name" => 2,
+                _ => 3,
+            }
+        }
         let mut reference = None;
         let mut sender_iban = None;
         let mut sender_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reference" => decoder.optional_into(&mut reference)?,
-                "sender_iban" => decoder.optional_into(&mut sender_iban)?,
-                "sender_name" => decoder.optional_into(&mut sender_name)?,
+                0 => decoder.optional_into(&mut reference)?,
+                1 => decoder.optional_into(&mut sender_iban)?,
+                2 => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -21,16 +21,31 @@ impl stripe_core::Decode for CancellationDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("comment"),
+            stripe_core::decode::Key::new("feedback"),
+            stripe_core::decode::Key::new("reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "comment" => 0,
+                "feedback" => 1,
+                "reason" => 2,
+                _ => 3,
+            }
+        }
         let mut comment = None;
         let mut feedback = None;
         let mut reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "comment" => decoder.optional_into(&mut comment)?,
-                "feedback" => decoder.optional_into(&mut feedback)?,
-                "reason" => decoder.optional_into(&mut reason)?,
+                0 => decoder.optional_into(&mut comment)?,
+                1 => decoder.optional_into(&mut feedback)?,
+                2 => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -73,16 +88,31 @@ impl stripe_core::Decode for InvoiceMandateOptionsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_type"),
+            stripe_core::decode::Key::new("description"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "amount" => 0,
+                "amount_type" => 1,
+                "description" => 2,
+                _ => 3,
+            }
+        }
         let mut amount = None;
         let mut amount_type = None;
         let mut description = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "amount" => decoder.optional_into(&mut amount)?,
-                "amount_type" => decoder.optional_into(&mut amount_type)?,
-                "description" => decoder.optional_into(&mut description)?,
+                0 => decoder.optional_into(&mut amount)?,
+                1 => decoder.optional_into(&mut amount_type)?,
+                2 => decoder.optional_into(&mut description)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -256,6 +286,195 @@ impl stripe_core::Decode for Subscription {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("application_fee_percent"),
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("billing_cycle_anchor"),
+            stripe_core::decode::Key::new("billing_thresholds"),
+            stripe_core::decode::Key::new("cancel_at"),
+            stripe_core::decode::Key::new("cancel_at_period_end"),
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("cancellation_details"),
+            stripe_core::decode::Key::new("collection_method"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("current_period_end"),
+            stripe_core::decode::Key::new("current_period_start"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("days_until_due"),
+            stripe_core::decode::Key::new("default_payment_method"),
+            stripe_core::decode::Key::new("default_source"),
+            stripe_core::decode::Key::new("default_tax_rates"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("discount"),
+            stripe_core::decode::Key::new("ended_at"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("items"),
+            stripe_core::decode::Key::new("latest_invoice"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("next_pending_invoice_item_invoice"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("pause_collection"),
+            stripe_core::decode::Key::new("payment_settings"),
+            stripe_core::decode::Key::new("pending_invoice_item_interval"),
+            stripe_core::decode::Key::new("pending_setup_intent"),
+            stripe_core::decode::Key::new("pending_update"),
+            stripe_core::decode::Key::new("schedule"),
+            stripe_core::decode::Key::new("start_date"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("test_clock"),
+            stripe_core::decode::Key::new("transfer_data"),
+            stripe_core::decode::Key::new("trial_end"),
+            stripe_core::decode::Key::new("trial_settings"),
+            stripe_core::decode::Key::new("trial_start"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 44] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 22,
+                        _ => 43,
+                    }
+                }
+                5 => {
+                    match key {
+                        "items" => 23,
+                        _ => 43,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 28,
+                        "status" => 37,
+                        _ => 43,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 10,
+                        _ => 43,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 11,
+                        "customer" => 14,
+                        "discount" => 20,
+                        "ended_at" => 21,
+                        "livemode" => 25,
+                        "metadata" => 26,
+                        "schedule" => 35,
+                        _ => 43,
+                    }
+                }
+                9 => {
+                    match key {
+                        "cancel_at" => 5,
+                        "trial_end" => 40,
+                        _ => 43,
+                    }
+                }
+                10 => {
+                    match key {
+                        "start_date" => 36,
+                        "test_clock" => 38,
+                        _ => 43,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 0,
+                        "canceled_at" => 7,
+                        "description" => 19,
+                        "trial_start" => 42,
+                        _ => 43,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 29,
+                        _ => 43,
+                    }
+                }
+                13 => {
+                    match key {
+                        "automatic_tax" => 2,
+                        "transfer_data" => 39,
+                        _ => 43,
+                    }
+                }
+                14 => {
+                    match key {
+                        "days_until_due" => 15,
+                        "default_source" => 17,
+                        "latest_invoice" => 24,
+                        "pending_update" => 34,
+                        "trial_settings" => 41,
+                        _ => 43,
+                    }
+                }
+                16 => {
+                    match key {
+                        "pause_collection" => 30,
+                        "payment_settings" => 31,
+                        _ => 43,
+                    }
+                }
+                17 => {
+                    match key {
+                        "collection_method" => 9,
+                        "default_tax_rates" => 18,
+                        _ => 43,
+                    }
+                }
+                18 => {
+                    match key {
+                        "billing_thresholds" => 4,
+                        "current_period_end" => 12,
+                        _ => 43,
+                    }
+                }
+                20 => {
+                    match key {
+                        "billing_cycle_anchor" => 3,
+                        "cancel_at_period_end" => 6,
+                        "cancellation_details" => 8,
+                        "current_period_start" => 13,
+                        "pending_setup_intent" => 33,
+                        _ => 43,
+                    }
+                }
+                22 => {
+                    match key {
+                        "default_payment_method" => 16,
+                        _ => 43,
+                    }
+                }
+                23 => {
+                    match key {
+                        "application_fee_percent" => 1,
+                        _ => 43,
+                    }
+                }
+                29 => {
+                    match key {
+                        "pending_invoice_item_interval" => 32,
+                        _ => 43,
+                    }
+                }
+                33 => {
+                    match key {
+                        "next_pending_invoice_item_invoice" => 27,
+                        _ => 43,
+                    }
+                }
+                _ => 43,
+            }
+        }
         let mut application = None;
         let mut application_fee_percent = None;
         let mut automatic_tax = None;
@@ -300,180 +519,53 @@ impl stripe_core::Decode for Subscription {
         let mut trial_settings = None;
         let mut trial_start = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "items" => decoder.required_into(&mut items)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "subscription")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "customer" => decoder.required_into(&mut customer)?,
-                        "discount" => decoder.optional_into(&mut discount)?,
-                        "ended_at" => decoder.optional_into(&mut ended_at)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "schedule" => decoder.optional_into(&mut schedule)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "cancel_at" => decoder.optional_into(&mut cancel_at)?,
-                        "trial_end" => decoder.optional_into(&mut trial_end)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "start_date" => decoder.required_into(&mut start_date)?,
-                        "test_clock" => decoder.optional_into(&mut test_clock)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                        "description" => decoder.optional_into(&mut description)?,
-                        "trial_start" => decoder.optional_into(&mut trial_start)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "days_until_due" => decoder.optional_into(&mut days_until_due)?,
-                        "default_source" => decoder.optional_into(&mut default_source)?,
-                        "latest_invoice" => decoder.optional_into(&mut latest_invoice)?,
-                        "pending_update" => decoder.optional_into(&mut pending_update)?,
-                        "trial_settings" => decoder.optional_into(&mut trial_settings)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "pause_collection" => {
-                            decoder.optional_into(&mut pause_collection)?
-                        }
-                        "payment_settings" => {
-                            decoder.optional_into(&mut payment_settings)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "collection_method" => {
-                            decoder.required_into(&mut collection_method)?
-                        }
-                        "default_tax_rates" => {
-                            decoder.optional_into(&mut default_tax_rates)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "billing_thresholds" => {
-                            decoder.optional_into(&mut billing_thresholds)?
-                        }
-                        "current_period_end" => {
-                            decoder.optional_into(&mut current_period_end)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "billing_cycle_anchor" => {
-                            decoder.required_into(&mut billing_cycle_anchor)?
-                        }
-                        "cancel_at_period_end" => {
-                            decoder.required_into(&mut cancel_at_period_end)?
-                        }
-                        "cancellation_details" => {
-                            decoder.optional_into(&mut cancellation_details)?
-                        }
-                        "current_period_start" => {
-                            decoder.optional_into(&mut current_period_start)?
-                        }
-                        "pending_setup_intent" => {
-                            decoder.optional_into(&mut pending_setup_intent)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "default_payment_method" => {
-                            decoder.optional_into(&mut default_payment_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "application_fee_percent" => {
-                            decoder.optional_into(&mut application_fee_percent)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                29 => {
-                    match key {
-                        "pending_invoice_item_interval" => {
-                            decoder.optional_into(&mut pending_invoice_item_interval)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                33 => {
-                    match key {
-                        "next_pending_invoice_item_invoice" => {
-                            decoder
-                                .optional_into(&mut next_pending_invoice_item_invoice)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut application)?,
+                1 => decoder.optional_into(&mut application_fee_percent)?,
+                2 => decoder.required_into(&mut automatic_tax)?,
+                3 => decoder.required_into(&mut billing_cycle_anchor)?,
+                4 => decoder.optional_into(&mut billing_thresholds)?,
+                5 => decoder.optional_into(&mut cancel_at)?,
+                6 => decoder.required_into(&mut cancel_at_period_end)?,
+                7 => decoder.optional_into(&mut canceled_at)?,
+                8 => decoder.optional_into(&mut cancellation_details)?,
+                9 => decoder.required_into(&mut collection_method)?,
+                10 => decoder.required_into(&mut created)?,
+                11 => decoder.required_into(&mut currency)?,
+                12 => decoder.optional_into(&mut current_period_end)?,
+                13 => decoder.optional_into(&mut current_period_start)?,
+                14 => decoder.required_into(&mut customer)?,
+                15 => decoder.optional_into(&mut days_until_due)?,
+                16 => decoder.optional_into(&mut default_payment_method)?,
+                17 => decoder.optional_into(&mut default_source)?,
+                18 => decoder.optional_into(&mut default_tax_rates)?,
+                19 => decoder.optional_into(&mut description)?,
+                20 => decoder.optional_into(&mut discount)?,
+                21 => decoder.optional_into(&mut ended_at)?,
+                22 => decoder.required_into(&mut id)?,
+                23 => decoder.required_into(&mut items)?,
+                24 => decoder.optional_into(&mut latest_invoice)?,
+                25 => decoder.required_into(&mut livemode)?,
+                26 => decoder.required_into(&mut metadata)?,
+                27 => decoder.optional_into(&mut next_pending_invoice_item_invoice)?,
+                28 => decoder.object_name_into(&mut object, "subscription")?,
+                29 => decoder.optional_into(&mut on_behalf_of)?,
+                30 => decoder.optional_into(&mut pause_collection)?,
+                31 => decoder.optional_into(&mut payment_settings)?,
+                32 => decoder.optional_into(&mut pending_invoice_item_interval)?,
+                33 => decoder.optional_into(&mut pending_setup_intent)?,
+                34 => decoder.optional_into(&mut pending_update)?,
+                35 => decoder.optional_into(&mut schedule)?,
+                36 => decoder.required_into(&mut start_date)?,
+                37 => decoder.required_into(&mut status)?,
+                38 => decoder.optional_into(&mut test_clock)?,
+                39 => decoder.optional_into(&mut transfer_data)?,
+                40 => decoder.optional_into(&mut trial_end)?,
+                41 => decoder.optional_into(&mut trial_settings)?,
+                42 => decoder.optional_into(&mut trial_start)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -578,12 +670,23 @@ impl stripe_core::Decode for SubscriptionAutomaticTax {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -623,18 +726,31 @@ impl stripe_core::Decode for SubscriptionPaymentMethodOptionsCard {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("mandate_options"),
+            stripe_core::decode::Key::new("network"),
+            stripe_core::decode::Key::new("request_three_d_secure"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "mandate_options" => 0,
+                "network" => 1,
+                "request_three_d_secure" => 2,
+                _ => 3,
+            }
+        }
         let mut mandate_options = None;
         let mut network = None;
         let mut request_three_d_secure = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
-                "network" => decoder.optional_into(&mut network)?,
-                "request_three_d_secure" => {
-                    decoder.optional_into(&mut request_three_d_secure)?
-                }
+                0 => decoder.optional_into(&mut mandate_options)?,
+                1 => decoder.optional_into(&mut network)?,
+                2 => decoder.optional_into(&mut request_three_d_secure)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -672,14 +788,27 @@ impl stripe_core::Decode for SubscriptionPendingInvoiceItemInterval {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("interval"),
+            stripe_core::decode::Key::new("interval_count"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "interval" => 0,
+                "interval_count" => 1,
+                _ => 2,
+            }
+        }
         let mut interval = None;
         let mut interval_count = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "interval" => decoder.required_into(&mut interval)?,
-                "interval_count" => decoder.required_into(&mut interval_count)?,
+                0 => decoder.required_into(&mut interval)?,
+                1 => decoder.required_into(&mut interval_count)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -725,14 +854,27 @@ impl stripe_core::Decode for SubscriptionsResourcePauseCollection {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("behavior"),
+            stripe_core::decode::Key::new("resumes_at"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "behavior" => 0,
+                "resumes_at" => 1,
+                _ => 2,
+            }
+        }
         let mut behavior = None;
         let mut resumes_at = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "behavior" => decoder.required_into(&mut behavior)?,
-                "resumes_at" => decoder.optional_into(&mut resumes_at)?,
+                0 => decoder.required_into(&mut behavior)?,
+                1 => decoder.optional_into(&mut resumes_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -784,6 +926,26 @@ impl stripe_core::Decode for SubscriptionsResourcePaymentMethodOptions {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("acss_debit"),
+            stripe_core::decode::Key::new("bancontact"),
+            stripe_core::decode::Key::new("card"),
+            stripe_core::decode::Key::new("customer_balance"),
+            stripe_core::decode::Key::new("konbini"),
+            stripe_core::decode::Key::new("us_bank_account"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "acss_debit" => 0,
+                "bancontact" => 1,
+                "card" => 2,
+                "customer_balance" => 3,
+                "konbini" => 4,
+                "us_bank_account" => 5,
+                _ => 6,
+            }
+        }
         let mut acss_debit = None;
         let mut bancontact = None;
         let mut card = None;
@@ -791,15 +953,16 @@ impl stripe_core::Decode for SubscriptionsResourcePaymentMethodOptions {
         let mut konbini = None;
         let mut us_bank_account = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "acss_debit" => decoder.optional_into(&mut acss_debit)?,
-                "bancontact" => decoder.optional_into(&mut bancontact)?,
-                "card" => decoder.optional_into(&mut card)?,
-                "customer_balance" => decoder.optional_into(&mut customer_balance)?,
-                "konbini" => decoder.optional_into(&mut konbini)?,
-                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
+                0 => decoder.optional_into(&mut acss_debit)?,
+                1 => decoder.optional_into(&mut bancontact)?,
+                2 => decoder.optional_into(&mut card)?,
+                3 => decoder.optional_into(&mut customer_balance)?,
+                4 => decoder.optional_into(&mut konbini)?,
+                5 => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -849,22 +1012,31 @@ impl stripe_core::Decode for SubscriptionsResourcePaymentSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("payment_method_options"),
+            stripe_core::decode::Key::new("payment_method_types"),
+            stripe_core::decode::Key::new("save_default_payment_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "payment_method_options" => 0,
+                "payment_method_types" => 1,
+                "save_default_payment_method" => 2,
+                _ => 3,
+            }
+        }
         let mut payment_method_options = None;
         let mut payment_method_types = None;
         let mut save_default_payment_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "payment_method_options" => {
-                    decoder.optional_into(&mut payment_method_options)?
-                }
-                "payment_method_types" => {
-                    decoder.optional_into(&mut payment_method_types)?
-                }
-                "save_default_payment_method" => {
-                    decoder.optional_into(&mut save_default_payment_method)?
-                }
+                0 => decoder.optional_into(&mut payment_method_options)?,
+                1 => decoder.optional_into(&mut payment_method_types)?,
+                2 => decoder.optional_into(&mut save_default_payment_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -914,22 +1086,39 @@ impl stripe_core::Decode for SubscriptionsResourcePendingUpdate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_cycle_anchor"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("subscription_items"),
+            stripe_core::decode::Key::new("trial_end"),
+            stripe_core::decode::Key::new("trial_from_plan"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_cycle_anchor" => 0,
+                "expires_at" => 1,
+                "subscription_items" => 2,
+                "trial_end" => 3,
+                "trial_from_plan" => 4,
+                _ => 5,
+            }
+        }
         let mut billing_cycle_anchor = None;
         let mut expires_at = None;
         let mut subscription_items = None;
         let mut trial_end = None;
         let mut trial_from_plan = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_cycle_anchor" => {
-                    decoder.optional_into(&mut billing_cycle_anchor)?
-                }
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "subscription_items" => decoder.optional_into(&mut subscription_items)?,
-                "trial_end" => decoder.optional_into(&mut trial_end)?,
-                "trial_from_plan" => decoder.optional_into(&mut trial_from_plan)?,
+                0 => decoder.optional_into(&mut billing_cycle_anchor)?,
+                1 => decoder.required_into(&mut expires_at)?,
+                2 => decoder.optional_into(&mut subscription_items)?,
+                3 => decoder.optional_into(&mut trial_end)?,
+                4 => decoder.optional_into(&mut trial_from_plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -969,14 +1158,23 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceEndBehavior {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("missing_payment_method"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "missing_payment_method" => 0,
+                _ => 1,
+            }
+        }
         let mut missing_payment_method = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "missing_payment_method" => {
-                    decoder.required_into(&mut missing_payment_method)?
-                }
+                0 => decoder.required_into(&mut missing_payment_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1016,12 +1214,23 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceTrialSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("end_behavior"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "end_behavior" => 0,
+                _ => 1,
+            }
+        }
         let mut end_behavior = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "end_behavior" => decoder.required_into(&mut end_behavior)?,
+                0 => decoder.required_into(&mut end_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -51,6 +51,72 @@ impl stripe_core::Decode for SubscriptionItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_thresholds"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("price"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("subscription"),
+            stripe_core::decode::Key::new("tax_rates"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 9,
+                    }
+                }
+                5 => {
+                    match key {
+                        "price" => 5,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 4,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 1,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "metadata" => 3,
+                        "quantity" => 6,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "tax_rates" => 8,
+                        _ => 9,
+                    }
+                }
+                12 => {
+                    match key {
+                        "subscription" => 7,
+                        _ => 9,
+                    }
+                }
+                18 => {
+                    match key {
+                        "billing_thresholds" => 0,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut billing_thresholds = None;
         let mut created = None;
         let mut id = None;
@@ -61,62 +127,19 @@ impl stripe_core::Decode for SubscriptionItem {
         let mut subscription = None;
         let mut tax_rates = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "price" => decoder.required_into(&mut price)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "subscription_item")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "quantity" => decoder.optional_into(&mut quantity)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "tax_rates" => decoder.optional_into(&mut tax_rates)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "subscription" => decoder.required_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "billing_thresholds" => {
-                            decoder.optional_into(&mut billing_thresholds)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut billing_thresholds)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut metadata)?,
+                4 => decoder.object_name_into(&mut object, "subscription_item")?,
+                5 => decoder.required_into(&mut price)?,
+                6 => decoder.optional_into(&mut quantity)?,
+                7 => decoder.required_into(&mut subscription)?,
+                8 => decoder.optional_into(&mut tax_rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

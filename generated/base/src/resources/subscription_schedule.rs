@@ -29,16 +29,31 @@ impl stripe_core::Decode for DeletedPrice {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("deleted"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "deleted" => 0,
+                "id" => 1,
+                "object" => 2,
+                _ => 3,
+            }
+        }
         let mut deleted = None;
         let mut id = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "deleted" => decoder.required_into(&mut deleted)?,
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "price")?,
+                0 => decoder.required_into(&mut deleted)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.object_name_into(&mut object, "price")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -73,12 +88,23 @@ impl stripe_core::Decode for InvoiceSettingSubscriptionSchedulePhaseSetting {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("days_until_due"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "days_until_due" => 0,
+                _ => 1,
+            }
+        }
         let mut days_until_due = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "days_until_due" => decoder.optional_into(&mut days_until_due)?,
+                0 => decoder.optional_into(&mut days_until_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -110,12 +136,23 @@ impl stripe_core::Decode for InvoiceSettingSubscriptionScheduleSetting {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("days_until_due"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "days_until_due" => 0,
+                _ => 1,
+            }
+        }
         let mut days_until_due = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "days_until_due" => decoder.optional_into(&mut days_until_due)?,
+                0 => decoder.optional_into(&mut days_until_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -146,12 +183,23 @@ impl stripe_core::Decode for SchedulesPhaseAutomaticTax {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -241,6 +289,100 @@ impl stripe_core::Decode for SubscriptionSchedule {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("application"),
+            stripe_core::decode::Key::new("canceled_at"),
+            stripe_core::decode::Key::new("completed_at"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("current_phase"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("default_settings"),
+            stripe_core::decode::Key::new("end_behavior"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("phases"),
+            stripe_core::decode::Key::new("released_at"),
+            stripe_core::decode::Key::new("released_subscription"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("subscription"),
+            stripe_core::decode::Key::new("test_clock"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 19] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 18,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 11,
+                        "phases" => 12,
+                        "status" => 15,
+                        _ => 18,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 18,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 5,
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        _ => 18,
+                    }
+                }
+                10 => {
+                    match key {
+                        "test_clock" => 17,
+                        _ => 18,
+                    }
+                }
+                11 => {
+                    match key {
+                        "application" => 0,
+                        "canceled_at" => 1,
+                        "released_at" => 13,
+                        _ => 18,
+                    }
+                }
+                12 => {
+                    match key {
+                        "completed_at" => 2,
+                        "end_behavior" => 7,
+                        "subscription" => 16,
+                        _ => 18,
+                    }
+                }
+                13 => {
+                    match key {
+                        "current_phase" => 4,
+                        _ => 18,
+                    }
+                }
+                16 => {
+                    match key {
+                        "default_settings" => 6,
+                        _ => 18,
+                    }
+                }
+                21 => {
+                    match key {
+                        "released_subscription" => 14,
+                        _ => 18,
+                    }
+                }
+                _ => 18,
+            }
+        }
         let mut application = None;
         let mut canceled_at = None;
         let mut completed_at = None;
@@ -260,84 +402,28 @@ impl stripe_core::Decode for SubscriptionSchedule {
         let mut subscription = None;
         let mut test_clock = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "subscription_schedule")?
-                        }
-                        "phases" => decoder.required_into(&mut phases)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.required_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "test_clock" => decoder.optional_into(&mut test_clock)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "application" => decoder.optional_into(&mut application)?,
-                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
-                        "released_at" => decoder.optional_into(&mut released_at)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "completed_at" => decoder.optional_into(&mut completed_at)?,
-                        "end_behavior" => decoder.required_into(&mut end_behavior)?,
-                        "subscription" => decoder.optional_into(&mut subscription)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "current_phase" => decoder.optional_into(&mut current_phase)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "default_settings" => {
-                            decoder.required_into(&mut default_settings)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                21 => {
-                    match key {
-                        "released_subscription" => {
-                            decoder.optional_into(&mut released_subscription)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut application)?,
+                1 => decoder.optional_into(&mut canceled_at)?,
+                2 => decoder.optional_into(&mut completed_at)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.optional_into(&mut current_phase)?,
+                5 => decoder.required_into(&mut customer)?,
+                6 => decoder.required_into(&mut default_settings)?,
+                7 => decoder.required_into(&mut end_behavior)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.optional_into(&mut metadata)?,
+                11 => decoder.object_name_into(&mut object, "subscription_schedule")?,
+                12 => decoder.required_into(&mut phases)?,
+                13 => decoder.optional_into(&mut released_at)?,
+                14 => decoder.optional_into(&mut released_subscription)?,
+                15 => decoder.required_into(&mut status)?,
+                16 => decoder.optional_into(&mut subscription)?,
+                17 => decoder.optional_into(&mut test_clock)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -411,16 +497,31 @@ impl stripe_core::Decode for SubscriptionScheduleAddInvoiceItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("price"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("tax_rates"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "price" => 0,
+                "quantity" => 1,
+                "tax_rates" => 2,
+                _ => 3,
+            }
+        }
         let mut price = None;
         let mut quantity = None;
         let mut tax_rates = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "price" => decoder.required_into(&mut price)?,
-                "quantity" => decoder.optional_into(&mut quantity)?,
-                "tax_rates" => decoder.optional_into(&mut tax_rates)?,
+                0 => decoder.required_into(&mut price)?,
+                1 => decoder.optional_into(&mut quantity)?,
+                2 => decoder.optional_into(&mut tax_rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -470,20 +571,39 @@ impl stripe_core::Decode for SubscriptionScheduleConfigurationItem {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("billing_thresholds"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("price"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("tax_rates"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "billing_thresholds" => 0,
+                "metadata" => 1,
+                "price" => 2,
+                "quantity" => 3,
+                "tax_rates" => 4,
+                _ => 5,
+            }
+        }
         let mut billing_thresholds = None;
         let mut metadata = None;
         let mut price = None;
         let mut quantity = None;
         let mut tax_rates = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "billing_thresholds" => decoder.optional_into(&mut billing_thresholds)?,
-                "metadata" => decoder.optional_into(&mut metadata)?,
-                "price" => decoder.required_into(&mut price)?,
-                "quantity" => decoder.optional_into(&mut quantity)?,
-                "tax_rates" => decoder.optional_into(&mut tax_rates)?,
+                0 => decoder.optional_into(&mut billing_thresholds)?,
+                1 => decoder.optional_into(&mut metadata)?,
+                2 => decoder.required_into(&mut price)?,
+                3 => decoder.optional_into(&mut quantity)?,
+                4 => decoder.optional_into(&mut tax_rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -524,14 +644,27 @@ impl stripe_core::Decode for SubscriptionScheduleCurrentPhase {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("end_date"),
+            stripe_core::decode::Key::new("start_date"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "end_date" => 0,
+                "start_date" => 1,
+                _ => 2,
+            }
+        }
         let mut end_date = None;
         let mut start_date = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "end_date" => decoder.required_into(&mut end_date)?,
-                "start_date" => decoder.required_into(&mut start_date)?,
+                0 => decoder.required_into(&mut end_date)?,
+                1 => decoder.required_into(&mut start_date)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -624,6 +757,124 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("add_invoice_items"),
+            stripe_core::decode::Key::new("application_fee_percent"),
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("billing_cycle_anchor"),
+            stripe_core::decode::Key::new("billing_thresholds"),
+            stripe_core::decode::Key::new("collection_method"),
+            stripe_core::decode::Key::new("coupon"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("default_payment_method"),
+            stripe_core::decode::Key::new("default_tax_rates"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("end_date"),
+            stripe_core::decode::Key::new("invoice_settings"),
+            stripe_core::decode::Key::new("items"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("proration_behavior"),
+            stripe_core::decode::Key::new("start_date"),
+            stripe_core::decode::Key::new("transfer_data"),
+            stripe_core::decode::Key::new("trial_end"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 21] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                5 => {
+                    match key {
+                        "items" => 13,
+                        _ => 20,
+                    }
+                }
+                6 => {
+                    match key {
+                        "coupon" => 6,
+                        _ => 20,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 7,
+                        "end_date" => 11,
+                        "metadata" => 14,
+                        _ => 20,
+                    }
+                }
+                9 => {
+                    match key {
+                        "trial_end" => 19,
+                        _ => 20,
+                    }
+                }
+                10 => {
+                    match key {
+                        "start_date" => 17,
+                        _ => 20,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 10,
+                        _ => 20,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 15,
+                        _ => 20,
+                    }
+                }
+                13 => {
+                    match key {
+                        "automatic_tax" => 2,
+                        "transfer_data" => 18,
+                        _ => 20,
+                    }
+                }
+                16 => {
+                    match key {
+                        "invoice_settings" => 12,
+                        _ => 20,
+                    }
+                }
+                17 => {
+                    match key {
+                        "add_invoice_items" => 0,
+                        "collection_method" => 5,
+                        "default_tax_rates" => 9,
+                        _ => 20,
+                    }
+                }
+                18 => {
+                    match key {
+                        "billing_thresholds" => 4,
+                        "proration_behavior" => 16,
+                        _ => 20,
+                    }
+                }
+                20 => {
+                    match key {
+                        "billing_cycle_anchor" => 3,
+                        _ => 20,
+                    }
+                }
+                22 => {
+                    match key {
+                        "default_payment_method" => 8,
+                        _ => 20,
+                    }
+                }
+                23 => {
+                    match key {
+                        "application_fee_percent" => 1,
+                        _ => 20,
+                    }
+                }
+                _ => 20,
+            }
+        }
         let mut add_invoice_items = None;
         let mut application_fee_percent = None;
         let mut automatic_tax = None;
@@ -645,117 +896,30 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
         let mut transfer_data = None;
         let mut trial_end = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                5 => {
-                    match key {
-                        "items" => decoder.required_into(&mut items)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "coupon" => decoder.optional_into(&mut coupon)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "end_date" => decoder.required_into(&mut end_date)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "trial_end" => decoder.optional_into(&mut trial_end)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "start_date" => decoder.required_into(&mut start_date)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "automatic_tax" => decoder.optional_into(&mut automatic_tax)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "invoice_settings" => {
-                            decoder.optional_into(&mut invoice_settings)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "add_invoice_items" => {
-                            decoder.required_into(&mut add_invoice_items)?
-                        }
-                        "collection_method" => {
-                            decoder.optional_into(&mut collection_method)?
-                        }
-                        "default_tax_rates" => {
-                            decoder.optional_into(&mut default_tax_rates)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "billing_thresholds" => {
-                            decoder.optional_into(&mut billing_thresholds)?
-                        }
-                        "proration_behavior" => {
-                            decoder.required_into(&mut proration_behavior)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "billing_cycle_anchor" => {
-                            decoder.optional_into(&mut billing_cycle_anchor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "default_payment_method" => {
-                            decoder.optional_into(&mut default_payment_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "application_fee_percent" => {
-                            decoder.optional_into(&mut application_fee_percent)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut add_invoice_items)?,
+                1 => decoder.optional_into(&mut application_fee_percent)?,
+                2 => decoder.optional_into(&mut automatic_tax)?,
+                3 => decoder.optional_into(&mut billing_cycle_anchor)?,
+                4 => decoder.optional_into(&mut billing_thresholds)?,
+                5 => decoder.optional_into(&mut collection_method)?,
+                6 => decoder.optional_into(&mut coupon)?,
+                7 => decoder.required_into(&mut currency)?,
+                8 => decoder.optional_into(&mut default_payment_method)?,
+                9 => decoder.optional_into(&mut default_tax_rates)?,
+                10 => decoder.optional_into(&mut description)?,
+                11 => decoder.required_into(&mut end_date)?,
+                12 => decoder.optional_into(&mut invoice_settings)?,
+                13 => decoder.required_into(&mut items)?,
+                14 => decoder.optional_into(&mut metadata)?,
+                15 => decoder.optional_into(&mut on_behalf_of)?,
+                16 => decoder.required_into(&mut proration_behavior)?,
+                17 => decoder.required_into(&mut start_date)?,
+                18 => decoder.optional_into(&mut transfer_data)?,
+                19 => decoder.optional_into(&mut trial_end)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -850,6 +1014,79 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("application_fee_percent"),
+            stripe_core::decode::Key::new("automatic_tax"),
+            stripe_core::decode::Key::new("billing_cycle_anchor"),
+            stripe_core::decode::Key::new("billing_thresholds"),
+            stripe_core::decode::Key::new("collection_method"),
+            stripe_core::decode::Key::new("default_payment_method"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("invoice_settings"),
+            stripe_core::decode::Key::new("on_behalf_of"),
+            stripe_core::decode::Key::new("transfer_data"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                11 => {
+                    match key {
+                        "description" => 6,
+                        _ => 10,
+                    }
+                }
+                12 => {
+                    match key {
+                        "on_behalf_of" => 8,
+                        _ => 10,
+                    }
+                }
+                13 => {
+                    match key {
+                        "automatic_tax" => 1,
+                        "transfer_data" => 9,
+                        _ => 10,
+                    }
+                }
+                16 => {
+                    match key {
+                        "invoice_settings" => 7,
+                        _ => 10,
+                    }
+                }
+                17 => {
+                    match key {
+                        "collection_method" => 4,
+                        _ => 10,
+                    }
+                }
+                18 => {
+                    match key {
+                        "billing_thresholds" => 3,
+                        _ => 10,
+                    }
+                }
+                20 => {
+                    match key {
+                        "billing_cycle_anchor" => 2,
+                        _ => 10,
+                    }
+                }
+                22 => {
+                    match key {
+                        "default_payment_method" => 5,
+                        _ => 10,
+                    }
+                }
+                23 => {
+                    match key {
+                        "application_fee_percent" => 0,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut application_fee_percent = None;
         let mut automatic_tax = None;
         let mut billing_cycle_anchor = None;
@@ -861,76 +1098,20 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
         let mut on_behalf_of = None;
         let mut transfer_data = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "automatic_tax" => decoder.optional_into(&mut automatic_tax)?,
-                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "invoice_settings" => {
-                            decoder.optional_into(&mut invoice_settings)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                17 => {
-                    match key {
-                        "collection_method" => {
-                            decoder.optional_into(&mut collection_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "billing_thresholds" => {
-                            decoder.optional_into(&mut billing_thresholds)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "billing_cycle_anchor" => {
-                            decoder.required_into(&mut billing_cycle_anchor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                22 => {
-                    match key {
-                        "default_payment_method" => {
-                            decoder.optional_into(&mut default_payment_method)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                23 => {
-                    match key {
-                        "application_fee_percent" => {
-                            decoder.optional_into(&mut application_fee_percent)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut application_fee_percent)?,
+                1 => decoder.optional_into(&mut automatic_tax)?,
+                2 => decoder.required_into(&mut billing_cycle_anchor)?,
+                3 => decoder.optional_into(&mut billing_thresholds)?,
+                4 => decoder.optional_into(&mut collection_method)?,
+                5 => decoder.optional_into(&mut default_payment_method)?,
+                6 => decoder.optional_into(&mut description)?,
+                7 => decoder.optional_into(&mut invoice_settings)?,
+                8 => decoder.optional_into(&mut on_behalf_of)?,
+                9 => decoder.optional_into(&mut transfer_data)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -978,12 +1159,23 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettingsAutomat
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("enabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "enabled" => 0,
+                _ => 1,
+            }
+        }
         let mut enabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "enabled" => decoder.required_into(&mut enabled)?,
+                0 => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -32,18 +32,35 @@ impl stripe_core::Decode for TaxCode {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "description" => 0,
+                "id" => 1,
+                "name" => 2,
+                "object" => 3,
+                _ => 4,
+            }
+        }
         let mut description = None;
         let mut id = None;
         let mut name = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "description" => decoder.required_into(&mut description)?,
-                "id" => decoder.required_into(&mut id)?,
-                "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "tax_code")?,
+                0 => decoder.required_into(&mut description)?,
+                1 => decoder.required_into(&mut id)?,
+                2 => decoder.required_into(&mut name)?,
+                3 => decoder.object_name_into(&mut object, "tax_code")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -49,6 +49,67 @@ impl stripe_core::Decode for TaxId {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("customer"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("value"),
+            stripe_core::decode::Key::new("verification"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 3,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "type" => 6,
+                        _ => 9,
+                    }
+                }
+                5 => {
+                    match key {
+                        "value" => 7,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 5,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 0,
+                        "created" => 1,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "customer" => 2,
+                        "livemode" => 4,
+                        _ => 9,
+                    }
+                }
+                12 => {
+                    match key {
+                        "verification" => 8,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut country = None;
         let mut created = None;
         let mut customer = None;
@@ -59,53 +120,19 @@ impl stripe_core::Decode for TaxId {
         let mut value = None;
         let mut verification = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "value" => decoder.required_into(&mut value)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => decoder.object_name_into(&mut object, "tax_id")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "customer" => decoder.optional_into(&mut customer)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "verification" => decoder.optional_into(&mut verification)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut country)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.optional_into(&mut customer)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.object_name_into(&mut object, "tax_id")?,
+                6 => decoder.required_into(&mut type_)?,
+                7 => decoder.required_into(&mut value)?,
+                8 => decoder.optional_into(&mut verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -158,16 +185,31 @@ impl stripe_core::Decode for TaxIdVerification {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("verified_address"),
+            stripe_core::decode::Key::new("verified_name"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "status" => 0,
+                "verified_address" => 1,
+                "verified_name" => 2,
+                _ => 3,
+            }
+        }
         let mut status = None;
         let mut verified_address = None;
         let mut verified_name = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "status" => decoder.required_into(&mut status)?,
-                "verified_address" => decoder.optional_into(&mut verified_address)?,
-                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                0 => decoder.required_into(&mut status)?,
+                1 => decoder.optional_into(&mut verified_address)?,
+                2 => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

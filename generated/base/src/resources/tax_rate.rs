@@ -65,6 +65,94 @@ impl stripe_core::Decode for TaxRate {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("active"),
+            stripe_core::decode::Key::new("country"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("display_name"),
+            stripe_core::decode::Key::new("effective_percentage"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("inclusive"),
+            stripe_core::decode::Key::new("jurisdiction"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("percentage"),
+            stripe_core::decode::Key::new("state"),
+            stripe_core::decode::Key::new("tax_type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 16] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 6,
+                        _ => 15,
+                    }
+                }
+                5 => {
+                    match key {
+                        "state" => 13,
+                        _ => 15,
+                    }
+                }
+                6 => {
+                    match key {
+                        "active" => 0,
+                        "object" => 11,
+                        _ => 15,
+                    }
+                }
+                7 => {
+                    match key {
+                        "country" => 1,
+                        "created" => 2,
+                        _ => 15,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        "tax_type" => 14,
+                        _ => 15,
+                    }
+                }
+                9 => {
+                    match key {
+                        "inclusive" => 7,
+                        _ => 15,
+                    }
+                }
+                10 => {
+                    match key {
+                        "percentage" => 12,
+                        _ => 15,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 3,
+                        _ => 15,
+                    }
+                }
+                12 => {
+                    match key {
+                        "display_name" => 4,
+                        "jurisdiction" => 8,
+                        _ => 15,
+                    }
+                }
+                20 => {
+                    match key {
+                        "effective_percentage" => 5,
+                        _ => 15,
+                    }
+                }
+                _ => 15,
+            }
+        }
         let mut active = None;
         let mut country = None;
         let mut created = None;
@@ -81,76 +169,25 @@ impl stripe_core::Decode for TaxRate {
         let mut state = None;
         let mut tax_type = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                5 => {
-                    match key {
-                        "state" => decoder.optional_into(&mut state)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.object_name_into(&mut object, "tax_rate")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "country" => decoder.optional_into(&mut country)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "tax_type" => decoder.optional_into(&mut tax_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "inclusive" => decoder.required_into(&mut inclusive)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                10 => {
-                    match key {
-                        "percentage" => decoder.required_into(&mut percentage)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "display_name" => decoder.required_into(&mut display_name)?,
-                        "jurisdiction" => decoder.optional_into(&mut jurisdiction)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "effective_percentage" => {
-                            decoder.optional_into(&mut effective_percentage)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut active)?,
+                1 => decoder.optional_into(&mut country)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.optional_into(&mut description)?,
+                4 => decoder.required_into(&mut display_name)?,
+                5 => decoder.optional_into(&mut effective_percentage)?,
+                6 => decoder.required_into(&mut id)?,
+                7 => decoder.required_into(&mut inclusive)?,
+                8 => decoder.optional_into(&mut jurisdiction)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.optional_into(&mut metadata)?,
+                11 => decoder.object_name_into(&mut object, "tax_rate")?,
+                12 => decoder.required_into(&mut percentage)?,
+                13 => decoder.optional_into(&mut state)?,
+                14 => decoder.optional_into(&mut tax_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -68,6 +68,101 @@ impl stripe_core::Decode for Topup {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("expected_availability_date"),
+            stripe_core::decode::Key::new("failure_code"),
+            stripe_core::decode::Key::new("failure_message"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("source"),
+            stripe_core::decode::Key::new("statement_descriptor"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("transfer_group"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 17] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 16,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 11,
+                        "source" => 12,
+                        "status" => 14,
+                        _ => 16,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 16,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        _ => 16,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 4,
+                        _ => 16,
+                    }
+                }
+                12 => {
+                    match key {
+                        "failure_code" => 6,
+                        _ => 16,
+                    }
+                }
+                14 => {
+                    match key {
+                        "transfer_group" => 15,
+                        _ => 16,
+                    }
+                }
+                15 => {
+                    match key {
+                        "failure_message" => 7,
+                        _ => 16,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 1,
+                        _ => 16,
+                    }
+                }
+                20 => {
+                    match key {
+                        "statement_descriptor" => 13,
+                        _ => 16,
+                    }
+                }
+                26 => {
+                    match key {
+                        "expected_availability_date" => 5,
+                        _ => 16,
+                    }
+                }
+                _ => 16,
+            }
+        }
         let mut amount = None;
         let mut balance_transaction = None;
         let mut created = None;
@@ -85,86 +180,26 @@ impl stripe_core::Decode for Topup {
         let mut status = None;
         let mut transfer_group = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "topup")?,
-                        "source" => decoder.optional_into(&mut source)?,
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                12 => {
-                    match key {
-                        "failure_code" => decoder.optional_into(&mut failure_code)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "failure_message" => decoder.optional_into(&mut failure_message)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "statement_descriptor" => {
-                            decoder.optional_into(&mut statement_descriptor)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "expected_availability_date" => {
-                            decoder.optional_into(&mut expected_availability_date)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut balance_transaction)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.optional_into(&mut description)?,
+                5 => decoder.optional_into(&mut expected_availability_date)?,
+                6 => decoder.optional_into(&mut failure_code)?,
+                7 => decoder.optional_into(&mut failure_message)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.required_into(&mut metadata)?,
+                11 => decoder.object_name_into(&mut object, "topup")?,
+                12 => decoder.optional_into(&mut source)?,
+                13 => decoder.optional_into(&mut statement_descriptor)?,
+                14 => decoder.required_into(&mut status)?,
+                15 => decoder.optional_into(&mut transfer_group)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -74,6 +74,98 @@ impl stripe_core::Decode for Transfer {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("amount_reversed"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("destination"),
+            stripe_core::decode::Key::new("destination_payment"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("reversals"),
+            stripe_core::decode::Key::new("reversed"),
+            stripe_core::decode::Key::new("source_transaction"),
+            stripe_core::decode::Key::new("source_type"),
+            stripe_core::decode::Key::new("transfer_group"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 18] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 8,
+                        _ => 17,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 11,
+                        _ => 17,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 3,
+                        _ => 17,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 4,
+                        "livemode" => 9,
+                        "metadata" => 10,
+                        "reversed" => 13,
+                        _ => 17,
+                    }
+                }
+                9 => {
+                    match key {
+                        "reversals" => 12,
+                        _ => 17,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 5,
+                        "destination" => 6,
+                        "source_type" => 15,
+                        _ => 17,
+                    }
+                }
+                14 => {
+                    match key {
+                        "transfer_group" => 16,
+                        _ => 17,
+                    }
+                }
+                15 => {
+                    match key {
+                        "amount_reversed" => 1,
+                        _ => 17,
+                    }
+                }
+                18 => {
+                    match key {
+                        "source_transaction" => 14,
+                        _ => 17,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 2,
+                        "destination_payment" => 7,
+                        _ => 17,
+                    }
+                }
+                _ => 17,
+            }
+        }
         let mut amount = None;
         let mut amount_reversed = None;
         let mut balance_transaction = None;
@@ -92,82 +184,27 @@ impl stripe_core::Decode for Transfer {
         let mut source_type = None;
         let mut transfer_group = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "transfer")?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        "reversed" => decoder.required_into(&mut reversed)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "reversals" => decoder.required_into(&mut reversals)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.optional_into(&mut description)?,
-                        "destination" => decoder.optional_into(&mut destination)?,
-                        "source_type" => decoder.optional_into(&mut source_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                15 => {
-                    match key {
-                        "amount_reversed" => decoder.required_into(&mut amount_reversed)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "source_transaction" => {
-                            decoder.optional_into(&mut source_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        "destination_payment" => {
-                            decoder.optional_into(&mut destination_payment)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.required_into(&mut amount_reversed)?,
+                2 => decoder.optional_into(&mut balance_transaction)?,
+                3 => decoder.required_into(&mut created)?,
+                4 => decoder.required_into(&mut currency)?,
+                5 => decoder.optional_into(&mut description)?,
+                6 => decoder.optional_into(&mut destination)?,
+                7 => decoder.optional_into(&mut destination_payment)?,
+                8 => decoder.required_into(&mut id)?,
+                9 => decoder.required_into(&mut livemode)?,
+                10 => decoder.required_into(&mut metadata)?,
+                11 => decoder.object_name_into(&mut object, "transfer")?,
+                12 => decoder.required_into(&mut reversals)?,
+                13 => decoder.required_into(&mut reversed)?,
+                14 => decoder.optional_into(&mut source_transaction)?,
+                15 => decoder.optional_into(&mut source_type)?,
+                16 => decoder.optional_into(&mut transfer_group)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

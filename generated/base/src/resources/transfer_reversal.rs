@@ -60,6 +60,69 @@ impl stripe_core::Decode for TransferReversal {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amount"),
+            stripe_core::decode::Key::new("balance_transaction"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("currency"),
+            stripe_core::decode::Key::new("destination_payment_refund"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("source_refund"),
+            stripe_core::decode::Key::new("transfer"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 11] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 5,
+                        _ => 10,
+                    }
+                }
+                6 => {
+                    match key {
+                        "amount" => 0,
+                        "object" => 7,
+                        _ => 10,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        _ => 10,
+                    }
+                }
+                8 => {
+                    match key {
+                        "currency" => 3,
+                        "metadata" => 6,
+                        "transfer" => 9,
+                        _ => 10,
+                    }
+                }
+                13 => {
+                    match key {
+                        "source_refund" => 8,
+                        _ => 10,
+                    }
+                }
+                19 => {
+                    match key {
+                        "balance_transaction" => 1,
+                        _ => 10,
+                    }
+                }
+                26 => {
+                    match key {
+                        "destination_payment_refund" => 4,
+                        _ => 10,
+                    }
+                }
+                _ => 10,
+            }
+        }
         let mut amount = None;
         let mut balance_transaction = None;
         let mut created = None;
@@ -71,60 +134,20 @@ impl stripe_core::Decode for TransferReversal {
         let mut source_refund = None;
         let mut transfer = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "transfer_reversal")?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "currency" => decoder.required_into(&mut currency)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        "transfer" => decoder.required_into(&mut transfer)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "source_refund" => decoder.optional_into(&mut source_refund)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                19 => {
-                    match key {
-                        "balance_transaction" => {
-                            decoder.optional_into(&mut balance_transaction)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                26 => {
-                    match key {
-                        "destination_payment_refund" => {
-                            decoder.optional_into(&mut destination_payment_refund)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut amount)?,
+                1 => decoder.optional_into(&mut balance_transaction)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut currency)?,
+                4 => decoder.optional_into(&mut destination_payment_refund)?,
+                5 => decoder.required_into(&mut id)?,
+                6 => decoder.optional_into(&mut metadata)?,
+                7 => decoder.object_name_into(&mut object, "transfer_reversal")?,
+                8 => decoder.optional_into(&mut source_refund)?,
+                9 => decoder.required_into(&mut transfer)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

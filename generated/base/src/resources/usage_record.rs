@@ -39,6 +39,26 @@ impl stripe_core::Decode for UsageRecord {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("quantity"),
+            stripe_core::decode::Key::new("subscription_item"),
+            stripe_core::decode::Key::new("timestamp"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "livemode" => 1,
+                "object" => 2,
+                "quantity" => 3,
+                "subscription_item" => 4,
+                "timestamp" => 5,
+                _ => 6,
+            }
+        }
         let mut id = None;
         let mut livemode = None;
         let mut object: Option<()> = None;
@@ -46,15 +66,16 @@ impl stripe_core::Decode for UsageRecord {
         let mut subscription_item = None;
         let mut timestamp = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "usage_record")?,
-                "quantity" => decoder.required_into(&mut quantity)?,
-                "subscription_item" => decoder.required_into(&mut subscription_item)?,
-                "timestamp" => decoder.required_into(&mut timestamp)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.required_into(&mut livemode)?,
+                2 => decoder.object_name_into(&mut object, "usage_record")?,
+                3 => decoder.required_into(&mut quantity)?,
+                4 => decoder.required_into(&mut subscription_item)?,
+                5 => decoder.required_into(&mut timestamp)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -18,14 +18,27 @@ impl stripe_core::Decode for Period {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("end"),
+            stripe_core::decode::Key::new("start"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "end" => 0,
+                "start" => 1,
+                _ => 2,
+            }
+        }
         let mut end = None;
         let mut start = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "end" => decoder.optional_into(&mut end)?,
-                "start" => decoder.optional_into(&mut start)?,
+                0 => decoder.optional_into(&mut end)?,
+                1 => decoder.optional_into(&mut start)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -79,6 +92,28 @@ impl stripe_core::Decode for UsageRecordSummary {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("invoice"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("period"),
+            stripe_core::decode::Key::new("subscription_item"),
+            stripe_core::decode::Key::new("total_usage"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "invoice" => 1,
+                "livemode" => 2,
+                "object" => 3,
+                "period" => 4,
+                "subscription_item" => 5,
+                "total_usage" => 6,
+                _ => 7,
+            }
+        }
         let mut id = None;
         let mut invoice = None;
         let mut livemode = None;
@@ -87,18 +122,17 @@ impl stripe_core::Decode for UsageRecordSummary {
         let mut subscription_item = None;
         let mut total_usage = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "invoice" => decoder.optional_into(&mut invoice)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "usage_record_summary")?
-                }
-                "period" => decoder.required_into(&mut period)?,
-                "subscription_item" => decoder.required_into(&mut subscription_item)?,
-                "total_usage" => decoder.required_into(&mut total_usage)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.optional_into(&mut invoice)?,
+                2 => decoder.required_into(&mut livemode)?,
+                3 => decoder.object_name_into(&mut object, "usage_record_summary")?,
+                4 => decoder.required_into(&mut period)?,
+                5 => decoder.required_into(&mut subscription_item)?,
+                6 => decoder.required_into(&mut total_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

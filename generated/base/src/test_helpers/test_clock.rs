@@ -43,6 +43,30 @@ impl stripe_core::Decode for TestClock {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("deletes_after"),
+            stripe_core::decode::Key::new("frozen_time"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "deletes_after" => 1,
+                "frozen_time" => 2,
+                "id" => 3,
+                "livemode" => 4,
+                "name" => 5,
+                "object" => 6,
+                "status" => 7,
+                _ => 8,
+            }
+        }
         let mut created = None;
         let mut deletes_after = None;
         let mut frozen_time = None;
@@ -52,19 +76,18 @@ impl stripe_core::Decode for TestClock {
         let mut object: Option<()> = None;
         let mut status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "deletes_after" => decoder.required_into(&mut deletes_after)?,
-                "frozen_time" => decoder.required_into(&mut frozen_time)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "name" => decoder.optional_into(&mut name)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "test_helpers.test_clock")?
-                }
-                "status" => decoder.required_into(&mut status)?,
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut deletes_after)?,
+                2 => decoder.required_into(&mut frozen_time)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => decoder.optional_into(&mut name)?,
+                6 => decoder.object_name_into(&mut object, "test_helpers.test_clock")?,
+                7 => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -35,6 +35,28 @@ impl stripe_core::Decode for MeterEvent {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("event_name"),
+            stripe_core::decode::Key::new("identifier"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("payload"),
+            stripe_core::decode::Key::new("timestamp"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 8] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "created" => 0,
+                "event_name" => 1,
+                "identifier" => 2,
+                "livemode" => 3,
+                "object" => 4,
+                "payload" => 5,
+                "timestamp" => 6,
+                _ => 7,
+            }
+        }
         let mut created = None;
         let mut event_name = None;
         let mut identifier = None;
@@ -43,18 +65,17 @@ impl stripe_core::Decode for MeterEvent {
         let mut payload = None;
         let mut timestamp = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "created" => decoder.required_into(&mut created)?,
-                "event_name" => decoder.required_into(&mut event_name)?,
-                "identifier" => decoder.required_into(&mut identifier)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "v2.billing.meter_event")?
-                }
-                "payload" => decoder.required_into(&mut payload)?,
-                "timestamp" => decoder.required_into(&mut timestamp)?,
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut event_name)?,
+                2 => decoder.required_into(&mut identifier)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.object_name_into(&mut object, "v2.billing.meter_event")?,
+                5 => decoder.required_into(&mut payload)?,
+                6 => decoder.required_into(&mut timestamp)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -44,6 +44,30 @@ impl stripe_core::Decode for MeterEventAdjustment {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("cancel"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("event_name"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 9] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "cancel" => 0,
+                "created" => 1,
+                "event_name" => 2,
+                "id" => 3,
+                "livemode" => 4,
+                "object" => 5,
+                "status" => 6,
+                "type" => 7,
+                _ => 8,
+            }
+        }
         let mut cancel = None;
         let mut created = None;
         let mut event_name = None;
@@ -53,23 +77,24 @@ impl stripe_core::Decode for MeterEventAdjustment {
         let mut status = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "cancel" => decoder.required_into(&mut cancel)?,
-                "created" => decoder.required_into(&mut created)?,
-                "event_name" => decoder.required_into(&mut event_name)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
+                0 => decoder.required_into(&mut cancel)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut event_name)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => {
                     decoder
                         .object_name_into(
                             &mut object,
                             "v2.billing.meter_event_adjustment",
                         )?
                 }
-                "status" => decoder.required_into(&mut status)?,
-                "type" => decoder.required_into(&mut type_)?,
+                6 => decoder.required_into(&mut status)?,
+                7 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -118,12 +143,23 @@ impl stripe_core::Decode for MeterEventAdjustmentCancel {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("identifier"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "identifier" => 0,
+                _ => 1,
+            }
+        }
         let mut identifier = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "identifier" => decoder.required_into(&mut identifier)?,
+                0 => decoder.required_into(&mut identifier)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

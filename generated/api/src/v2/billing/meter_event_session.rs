@@ -40,6 +40,26 @@ impl stripe_core::Decode for MeterEventSession {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("authentication_token"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 7] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "authentication_token" => 0,
+                "created" => 1,
+                "expires_at" => 2,
+                "id" => 3,
+                "livemode" => 4,
+                "object" => 5,
+                _ => 6,
+            }
+        }
         let mut authentication_token = None;
         let mut created = None;
         let mut expires_at = None;
@@ -47,17 +67,16 @@ impl stripe_core::Decode for MeterEventSession {
         let mut livemode = None;
         let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "authentication_token" => {
-                    decoder.required_into(&mut authentication_token)?
-                }
-                "created" => decoder.required_into(&mut created)?,
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "id" => decoder.required_into(&mut id)?,
-                "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
+                0 => decoder.required_into(&mut authentication_token)?,
+                1 => decoder.required_into(&mut created)?,
+                2 => decoder.required_into(&mut expires_at)?,
+                3 => decoder.required_into(&mut id)?,
+                4 => decoder.required_into(&mut livemode)?,
+                5 => {
                     decoder
                         .object_name_into(&mut object, "v2.billing.meter_event_session")?
                 }

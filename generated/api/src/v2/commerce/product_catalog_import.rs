@@ -46,6 +46,67 @@ impl stripe_core::Decode for ProductCatalogImport {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("feed_type"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("mode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 10] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 2,
+                        _ => 9,
+                    }
+                }
+                4 => {
+                    match key {
+                        "mode" => 5,
+                        _ => 9,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        "status" => 7,
+                        _ => 9,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 0,
+                        _ => 9,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 3,
+                        "metadata" => 4,
+                        _ => 9,
+                    }
+                }
+                9 => {
+                    match key {
+                        "feed_type" => 1,
+                        _ => 9,
+                    }
+                }
+                14 => {
+                    match key {
+                        "status_details" => 8,
+                        _ => 9,
+                    }
+                }
+                _ => 9,
+            }
+        }
         let mut created = None;
         let mut feed_type = None;
         let mut id = None;
@@ -56,59 +117,25 @@ impl stripe_core::Decode for ProductCatalogImport {
         let mut status = None;
         let mut status_details = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "mode" => decoder.required_into(&mut mode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.required_into(&mut created)?,
+                1 => decoder.required_into(&mut feed_type)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut livemode)?,
+                4 => decoder.required_into(&mut metadata)?,
+                5 => decoder.required_into(&mut mode)?,
                 6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "v2.commerce.product_catalog_import",
-                                )?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "v2.commerce.product_catalog_import",
+                        )?
                 }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.required_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                9 => {
-                    match key {
-                        "feed_type" => decoder.required_into(&mut feed_type)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "status_details" => decoder.optional_into(&mut status_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+                7 => decoder.required_into(&mut status)?,
+                8 => decoder.optional_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -366,14 +393,27 @@ impl stripe_core::Decode for ProductCatalogImportStatusDetailsAwaitingUploadUplo
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_at" => 0,
+                "url" => 1,
+                _ => 2,
+            }
+        }
         let mut expires_at = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut expires_at)?,
+                1 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -408,12 +448,23 @@ impl stripe_core::Decode for ProductCatalogImportStatusDetailsAwaitingUpload {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("upload_url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "upload_url" => 0,
+                _ => 1,
+            }
+        }
         let mut upload_url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "upload_url" => decoder.required_into(&mut upload_url)?,
+                0 => decoder.required_into(&mut upload_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -579,16 +630,31 @@ impl stripe_core::Decode for ProductCatalogImportStatusDetailsFailed {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("code"),
+            stripe_core::decode::Key::new("failure_message"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "code" => 0,
+                "failure_message" => 1,
+                "type" => 2,
+                _ => 3,
+            }
+        }
         let mut code = None;
         let mut failure_message = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "code" => decoder.required_into(&mut code)?,
-                "failure_message" => decoder.required_into(&mut failure_message)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.required_into(&mut code)?,
+                1 => decoder.required_into(&mut failure_message)?,
+                2 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -642,14 +708,27 @@ impl stripe_core::Decode for ProductCatalogImportStatusDetailsProcessing {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("error_count"),
+            stripe_core::decode::Key::new("success_count"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "error_count" => 0,
+                "success_count" => 1,
+                _ => 2,
+            }
+        }
         let mut error_count: Option<stripe_core::Int64String> = None;
         let mut success_count: Option<stripe_core::Int64String> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "error_count" => decoder.required_into(&mut error_count)?,
-                "success_count" => decoder.required_into(&mut success_count)?,
+                0 => decoder.required_into(&mut error_count)?,
+                1 => decoder.required_into(&mut success_count)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -701,12 +780,23 @@ impl stripe_core::Decode for ProductCatalogImportStatusDetailsSucceeded {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("success_count"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "success_count" => 0,
+                _ => 1,
+            }
+        }
         let mut success_count: Option<stripe_core::Int64String> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "success_count" => decoder.required_into(&mut success_count)?,
+                0 => decoder.required_into(&mut success_count)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -747,14 +837,27 @@ for ProductCatalogImportStatusDetailsSucceededWithErrorsErrorFileDownloadUrl {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("expires_at"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "expires_at" => 0,
+                "url" => 1,
+                _ => 2,
+            }
+        }
         let mut expires_at = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "expires_at" => decoder.required_into(&mut expires_at)?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.required_into(&mut expires_at)?,
+                1 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -798,16 +901,31 @@ for ProductCatalogImportStatusDetailsSucceededWithErrorsErrorFile {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("content_type"),
+            stripe_core::decode::Key::new("download_url"),
+            stripe_core::decode::Key::new("size"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "content_type" => 0,
+                "download_url" => 1,
+                "size" => 2,
+                _ => 3,
+            }
+        }
         let mut content_type = None;
         let mut download_url = None;
         let mut size: Option<stripe_core::Int64String> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "content_type" => decoder.required_into(&mut content_type)?,
-                "download_url" => decoder.required_into(&mut download_url)?,
-                "size" => decoder.required_into(&mut size)?,
+                0 => decoder.required_into(&mut content_type)?,
+                1 => decoder.required_into(&mut download_url)?,
+                2 => decoder.required_into(&mut size)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -874,18 +992,35 @@ for ProductCatalogImportStatusDetailsSucceededWithErrorsSamples {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("error_message"),
+            stripe_core::decode::Key::new("field"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("row"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "error_message" => 0,
+                "field" => 1,
+                "id" => 2,
+                "row" => 3,
+                _ => 4,
+            }
+        }
         let mut error_message = None;
         let mut field = None;
         let mut id = None;
         let mut row: Option<stripe_core::Int64String> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "error_message" => decoder.required_into(&mut error_message)?,
-                "field" => decoder.required_into(&mut field)?,
-                "id" => decoder.required_into(&mut id)?,
-                "row" => decoder.required_into(&mut row)?,
+                0 => decoder.required_into(&mut error_message)?,
+                1 => decoder.required_into(&mut field)?,
+                2 => decoder.required_into(&mut id)?,
+                3 => decoder.required_into(&mut row)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -946,18 +1081,35 @@ impl stripe_core::Decode for ProductCatalogImportStatusDetailsSucceededWithError
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("error_count"),
+            stripe_core::decode::Key::new("error_file"),
+            stripe_core::decode::Key::new("samples"),
+            stripe_core::decode::Key::new("success_count"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 5] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "error_count" => 0,
+                "error_file" => 1,
+                "samples" => 2,
+                "success_count" => 3,
+                _ => 4,
+            }
+        }
         let mut error_count: Option<stripe_core::Int64String> = None;
         let mut error_file = None;
         let mut samples = None;
         let mut success_count: Option<stripe_core::Int64String> = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "error_count" => decoder.required_into(&mut error_count)?,
-                "error_file" => decoder.required_into(&mut error_file)?,
-                "samples" => decoder.required_into(&mut samples)?,
-                "success_count" => decoder.required_into(&mut success_count)?,
+                0 => decoder.required_into(&mut error_count)?,
+                1 => decoder.required_into(&mut error_file)?,
+                2 => decoder.required_into(&mut samples)?,
+                3 => decoder.required_into(&mut success_count)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1025,22 +1177,39 @@ impl stripe_core::Decode for ProductCatalogImportStatusDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("awaiting_upload"),
+            stripe_core::decode::Key::new("failed"),
+            stripe_core::decode::Key::new("processing"),
+            stripe_core::decode::Key::new("succeeded"),
+            stripe_core::decode::Key::new("succeeded_with_errors"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "awaiting_upload" => 0,
+                "failed" => 1,
+                "processing" => 2,
+                "succeeded" => 3,
+                "succeeded_with_errors" => 4,
+                _ => 5,
+            }
+        }
         let mut awaiting_upload = None;
         let mut failed = None;
         let mut processing = None;
         let mut succeeded = None;
         let mut succeeded_with_errors = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "awaiting_upload" => decoder.optional_into(&mut awaiting_upload)?,
-                "failed" => decoder.optional_into(&mut failed)?,
-                "processing" => decoder.optional_into(&mut processing)?,
-                "succeeded" => decoder.optional_into(&mut succeeded)?,
-                "succeeded_with_errors" => {
-                    decoder.optional_into(&mut succeeded_with_errors)?
-                }
+                0 => decoder.optional_into(&mut awaiting_upload)?,
+                1 => decoder.optional_into(&mut failed)?,
+                2 => decoder.optional_into(&mut processing)?,
+                3 => decoder.optional_into(&mut succeeded)?,
+                4 => decoder.optional_into(&mut succeeded_with_errors)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -54,6 +54,66 @@ impl stripe_core::Decode for Event {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("changes"),
+            stripe_core::decode::Key::new("context"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("data"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("reason"),
+            stripe_core::decode::Key::new("related_object"),
+            stripe_core::decode::Key::new("snapshot_event"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 12] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 4,
+                        _ => 11,
+                    }
+                }
+                4 => {
+                    match key {
+                        "data" => 3,
+                        "type" => 10,
+                        _ => 11,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 6,
+                        "reason" => 7,
+                        _ => 11,
+                    }
+                }
+                7 => {
+                    match key {
+                        "changes" => 0,
+                        "context" => 1,
+                        "created" => 2,
+                        _ => 11,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 5,
+                        _ => 11,
+                    }
+                }
+                14 => {
+                    match key {
+                        "related_object" => 8,
+                        "snapshot_event" => 9,
+                        _ => 11,
+                    }
+                }
+                _ => 11,
+            }
+        }
         let mut changes = None;
         let mut context = None;
         let mut created = None;
@@ -66,52 +126,21 @@ impl stripe_core::Decode for Event {
         let mut snapshot_event = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "data" => decoder.optional_into(&mut data)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "v2.core.event")?
-                        }
-                        "reason" => decoder.optional_into(&mut reason)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "changes" => decoder.optional_into(&mut changes)?,
-                        "context" => decoder.optional_into(&mut context)?,
-                        "created" => decoder.required_into(&mut created)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "related_object" => decoder.optional_into(&mut related_object)?,
-                        "snapshot_event" => decoder.optional_into(&mut snapshot_event)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut changes)?,
+                1 => decoder.optional_into(&mut context)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.optional_into(&mut data)?,
+                4 => decoder.required_into(&mut id)?,
+                5 => decoder.required_into(&mut livemode)?,
+                6 => decoder.object_name_into(&mut object, "v2.core.event")?,
+                7 => decoder.optional_into(&mut reason)?,
+                8 => decoder.optional_into(&mut related_object)?,
+                9 => decoder.optional_into(&mut snapshot_event)?,
+                10 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -169,14 +198,27 @@ impl stripe_core::Decode for EventReasonRequest {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("idempotency_key"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "idempotency_key" => 1,
+                _ => 2,
+            }
+        }
         let mut id = None;
         let mut idempotency_key = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "idempotency_key" => decoder.required_into(&mut idempotency_key)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.required_into(&mut idempotency_key)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -276,14 +318,27 @@ impl stripe_core::Decode for EventReason {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("request"),
+            stripe_core::decode::Key::new("type"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "request" => 0,
+                "type" => 1,
+                _ => 2,
+            }
+        }
         let mut request = None;
         let mut type_ = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "request" => decoder.optional_into(&mut request)?,
-                "type" => decoder.required_into(&mut type_)?,
+                0 => decoder.optional_into(&mut request)?,
+                1 => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -329,16 +384,31 @@ impl stripe_core::Decode for EventRelatedObject {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "type" => 1,
+                "url" => 2,
+                _ => 3,
+            }
+        }
         let mut id = None;
         let mut type_ = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.optional_into(&mut id)?,
-                "type" => decoder.required_into(&mut type_)?,
-                "url" => decoder.required_into(&mut url)?,
+                0 => decoder.optional_into(&mut id)?,
+                1 => decoder.required_into(&mut type_)?,
+                2 => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

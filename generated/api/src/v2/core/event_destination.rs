@@ -75,6 +75,105 @@ impl stripe_core::Decode for EventDestination {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("amazon_eventbridge"),
+            stripe_core::decode::Key::new("azure_event_grid"),
+            stripe_core::decode::Key::new("created"),
+            stripe_core::decode::Key::new("description"),
+            stripe_core::decode::Key::new("enabled_events"),
+            stripe_core::decode::Key::new("event_payload"),
+            stripe_core::decode::Key::new("events_from"),
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("livemode"),
+            stripe_core::decode::Key::new("metadata"),
+            stripe_core::decode::Key::new("name"),
+            stripe_core::decode::Key::new("object"),
+            stripe_core::decode::Key::new("snapshot_api_version"),
+            stripe_core::decode::Key::new("status"),
+            stripe_core::decode::Key::new("status_details"),
+            stripe_core::decode::Key::new("type"),
+            stripe_core::decode::Key::new("updated"),
+            stripe_core::decode::Key::new("webhook_endpoint"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 19] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => 7,
+                        _ => 18,
+                    }
+                }
+                4 => {
+                    match key {
+                        "name" => 10,
+                        "type" => 15,
+                        _ => 18,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => 11,
+                        "status" => 13,
+                        _ => 18,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => 2,
+                        "updated" => 16,
+                        _ => 18,
+                    }
+                }
+                8 => {
+                    match key {
+                        "livemode" => 8,
+                        "metadata" => 9,
+                        _ => 18,
+                    }
+                }
+                11 => {
+                    match key {
+                        "description" => 3,
+                        "events_from" => 6,
+                        _ => 18,
+                    }
+                }
+                13 => {
+                    match key {
+                        "event_payload" => 5,
+                        _ => 18,
+                    }
+                }
+                14 => {
+                    match key {
+                        "enabled_events" => 4,
+                        "status_details" => 14,
+                        _ => 18,
+                    }
+                }
+                16 => {
+                    match key {
+                        "azure_event_grid" => 1,
+                        "webhook_endpoint" => 17,
+                        _ => 18,
+                    }
+                }
+                18 => {
+                    match key {
+                        "amazon_eventbridge" => 0,
+                        _ => 18,
+                    }
+                }
+                20 => {
+                    match key {
+                        "snapshot_api_version" => 12,
+                        _ => 18,
+                    }
+                }
+                _ => 18,
+            }
+        }
         let mut amazon_eventbridge = None;
         let mut azure_event_grid = None;
         let mut created = None;
@@ -94,93 +193,28 @@ impl stripe_core::Decode for EventDestination {
         let mut updated = None;
         let mut webhook_endpoint = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
-            match key.len() {
-                2 => {
-                    match key {
-                        "id" => decoder.required_into(&mut id)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                4 => {
-                    match key {
-                        "name" => decoder.required_into(&mut name)?,
-                        "type" => decoder.required_into(&mut type_)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                6 => {
-                    match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "v2.core.event_destination")?
-                        }
-                        "status" => decoder.required_into(&mut status)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                7 => {
-                    match key {
-                        "created" => decoder.required_into(&mut created)?,
-                        "updated" => decoder.required_into(&mut updated)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                8 => {
-                    match key {
-                        "livemode" => decoder.required_into(&mut livemode)?,
-                        "metadata" => decoder.optional_into(&mut metadata)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                11 => {
-                    match key {
-                        "description" => decoder.required_into(&mut description)?,
-                        "events_from" => decoder.optional_into(&mut events_from)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                13 => {
-                    match key {
-                        "event_payload" => decoder.required_into(&mut event_payload)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                14 => {
-                    match key {
-                        "enabled_events" => decoder.required_into(&mut enabled_events)?,
-                        "status_details" => decoder.optional_into(&mut status_details)?,
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                16 => {
-                    match key {
-                        "azure_event_grid" => {
-                            decoder.optional_into(&mut azure_event_grid)?
-                        }
-                        "webhook_endpoint" => {
-                            decoder.optional_into(&mut webhook_endpoint)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                18 => {
-                    match key {
-                        "amazon_eventbridge" => {
-                            decoder.optional_into(&mut amazon_eventbridge)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
-                20 => {
-                    match key {
-                        "snapshot_api_version" => {
-                            decoder.optional_into(&mut snapshot_api_version)?
-                        }
-                        _ => decoder.extra_field(&mut extra)?,
-                    }
-                }
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
+            match key {
+                0 => decoder.optional_into(&mut amazon_eventbridge)?,
+                1 => decoder.optional_into(&mut azure_event_grid)?,
+                2 => decoder.required_into(&mut created)?,
+                3 => decoder.required_into(&mut description)?,
+                4 => decoder.required_into(&mut enabled_events)?,
+                5 => decoder.required_into(&mut event_payload)?,
+                6 => decoder.optional_into(&mut events_from)?,
+                7 => decoder.required_into(&mut id)?,
+                8 => decoder.required_into(&mut livemode)?,
+                9 => decoder.optional_into(&mut metadata)?,
+                10 => decoder.required_into(&mut name)?,
+                11 => decoder.object_name_into(&mut object, "v2.core.event_destination")?,
+                12 => decoder.optional_into(&mut snapshot_api_version)?,
+                13 => decoder.required_into(&mut status)?,
+                14 => decoder.optional_into(&mut status_details)?,
+                15 => decoder.required_into(&mut type_)?,
+                16 => decoder.required_into(&mut updated)?,
+                17 => decoder.optional_into(&mut webhook_endpoint)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -266,14 +300,27 @@ impl stripe_core::Decode for DeletedObject {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("id"),
+            stripe_core::decode::Key::new("object"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "object" => 1,
+                _ => 2,
+            }
+        }
         let mut id = None;
         let mut object = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.optional_into(&mut object)?,
+                0 => decoder.required_into(&mut id)?,
+                1 => decoder.optional_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -382,20 +429,31 @@ impl stripe_core::Decode for EventDestinationAmazonEventbridge {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("aws_account_id"),
+            stripe_core::decode::Key::new("aws_event_source_arn"),
+            stripe_core::decode::Key::new("aws_event_source_status"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 4] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "aws_account_id" => 0,
+                "aws_event_source_arn" => 1,
+                "aws_event_source_status" => 2,
+                _ => 3,
+            }
+        }
         let mut aws_account_id = None;
         let mut aws_event_source_arn = None;
         let mut aws_event_source_status = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "aws_account_id" => decoder.required_into(&mut aws_account_id)?,
-                "aws_event_source_arn" => {
-                    decoder.required_into(&mut aws_event_source_arn)?
-                }
-                "aws_event_source_status" => {
-                    decoder.required_into(&mut aws_event_source_status)?
-                }
+                0 => decoder.required_into(&mut aws_account_id)?,
+                1 => decoder.required_into(&mut aws_event_source_arn)?,
+                2 => decoder.required_into(&mut aws_event_source_status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -526,28 +584,39 @@ impl stripe_core::Decode for EventDestinationAzureEventGrid {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("azure_partner_topic_name"),
+            stripe_core::decode::Key::new("azure_partner_topic_status"),
+            stripe_core::decode::Key::new("azure_region"),
+            stripe_core::decode::Key::new("azure_resource_group_name"),
+            stripe_core::decode::Key::new("azure_subscription_id"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 6] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "azure_partner_topic_name" => 0,
+                "azure_partner_topic_status" => 1,
+                "azure_region" => 2,
+                "azure_resource_group_name" => 3,
+                "azure_subscription_id" => 4,
+                _ => 5,
+            }
+        }
         let mut azure_partner_topic_name = None;
         let mut azure_partner_topic_status = None;
         let mut azure_region = None;
         let mut azure_resource_group_name = None;
         let mut azure_subscription_id = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "azure_partner_topic_name" => {
-                    decoder.required_into(&mut azure_partner_topic_name)?
-                }
-                "azure_partner_topic_status" => {
-                    decoder.required_into(&mut azure_partner_topic_status)?
-                }
-                "azure_region" => decoder.required_into(&mut azure_region)?,
-                "azure_resource_group_name" => {
-                    decoder.required_into(&mut azure_resource_group_name)?
-                }
-                "azure_subscription_id" => {
-                    decoder.required_into(&mut azure_subscription_id)?
-                }
+                0 => decoder.required_into(&mut azure_partner_topic_name)?,
+                1 => decoder.required_into(&mut azure_partner_topic_status)?,
+                2 => decoder.required_into(&mut azure_region)?,
+                3 => decoder.required_into(&mut azure_resource_group_name)?,
+                4 => decoder.required_into(&mut azure_subscription_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -801,12 +870,23 @@ impl stripe_core::Decode for EventDestinationStatusDetailsDisabled {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("reason"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "reason" => 0,
+                _ => 1,
+            }
+        }
         let mut reason = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         let start = decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "reason" => decoder.required_into(&mut reason)?,
+                0 => decoder.required_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -840,12 +920,23 @@ impl stripe_core::Decode for EventDestinationStatusDetails {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("disabled"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 2] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "disabled" => 0,
+                _ => 1,
+            }
+        }
         let mut disabled = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "disabled" => decoder.optional_into(&mut disabled)?,
+                0 => decoder.optional_into(&mut disabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -947,14 +1038,27 @@ impl stripe_core::Decode for EventDestinationWebhookEndpoint {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        const KEYS: &[stripe_core::decode::Key] = &[
+            stripe_core::decode::Key::new("signing_secret"),
+            stripe_core::decode::Key::new("url"),
+        ];
+        static ORDER: [std::sync::atomic::AtomicU16; 3] = stripe_core::decode::key_order();
+        fn index_of(key: &str) -> usize {
+            match key {
+                "signing_secret" => 0,
+                "url" => 1,
+                _ => 2,
+            }
+        }
         let mut signing_secret = None;
         let mut url = None;
         let mut extra = stripe_core::ExtraFields::new();
+        let mut last = KEYS.len();
         decoder.begin_object()?;
-        while let Some(key) = decoder.next_field()? {
+        while let Some(key) = decoder.next_key(KEYS, &ORDER, &mut last, index_of)? {
             match key {
-                "signing_secret" => decoder.optional_into(&mut signing_secret)?,
-                "url" => decoder.optional_into(&mut url)?,
+                0 => decoder.optional_into(&mut signing_secret)?,
+                1 => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
