@@ -140,8 +140,8 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         .iter()
         .enumerate()
         .map(|(index, field)| arm(index, field));
-    let index_of = index_of(&by_key, &ident(&naming::fresh_name("index_of", &taken)));
     let index_of_name = ident(&naming::fresh_name("index_of", &taken));
+    let index_of = index_of(&by_key, &index_of_name);
     let slots = proc_macro2::Literal::usize_unsuffixed(by_key.len() + 1);
     let code = quote! {
         const KEYS: &[stripe_core::decode::Key] = &[#(stripe_core::decode::Key::new(#names),)*];

@@ -229,8 +229,7 @@ impl<'a> Decoder<'a> {
             }
             // The end predicted.
             None => {
-                if self.lead == b',' && self.reader.object_end(indent) {
-                    self.depth -= 1;
+                if self.object_end(indent) {
                     return Ok(None);
                 }
             }
@@ -249,9 +248,7 @@ impl<'a> Decoder<'a> {
         index_of: fn(&str) -> usize,
     ) -> Result<Option<usize>, Failure> {
         let indent = 2 * usize::from(self.depth);
-        let end = self.lead == b',' && self.reader.object_end(indent);
-        let name = if end {
-            self.depth -= 1;
+        let name = if self.object_end(indent) {
             None
         } else {
             self.next_field()?
@@ -268,6 +265,17 @@ impl<'a> Decoder<'a> {
             *last = index;
         }
         Ok(Some(index))
+    }
+
+    /// Leaves the object being read when its `}` comes right after its last
+    /// value, or where Stripe puts it (see [`Reader::object_end`]).
+    #[inline(always)]
+    fn object_end(&mut self, indent: usize) -> bool {
+        let end = self.lead == b',' && self.reader.object_end(indent);
+        if end {
+            self.depth -= 1;
+        }
+        end
     }
 
     /// The items of a list page: a `Vec`, with room for every item made once
@@ -411,8 +419,9 @@ impl<'a> Decoder<'a> {
             .map_err(Failure::syntax)
     }
 
-    /// After [`next_field`](Self::next_field) gave a key the type does not
-    /// declare: keeps the key and its value, as they came, in `extra`.
+    /// After [`next_key`](Self::next_key) or [`next_field`](Self::next_field)
+    /// gave a key the type does not declare: keeps the key and its value, as
+    /// they came, in `extra`.
     pub fn extra_field(&mut self, extra: &mut crate::ExtraFields) -> Result<(), Failure> {
         // The key's offset first: skipping the value reads the keys inside it.
         let member = self.reader.key_start();

@@ -765,8 +765,9 @@ const INDENTED_KEYS: [(u128, u128); 15] = {
 
 /// A key a decoder expects: its name, and the bytes it is written as in
 /// JSON without escapes (the name, its closing quote and `:`), made at
-/// compile time, so that [`Reader::is_key_at`] recognises it by comparing
-/// one or two 16-byte words, without scanning for its end.
+/// compile time, so that [`Decoder::next_key`](crate::Decoder::next_key)
+/// recognises it by comparing one or two 16-byte words, without scanning for
+/// its end.
 #[derive(Clone, Copy, Debug)]
 pub struct Key {
     name: &'static str,
@@ -820,10 +821,6 @@ impl Key {
             tail: u128::from_le_bytes(tail),
             pattern_len: if plain { len } else { usize::MAX },
         }
-    }
-
-    pub fn name(&self) -> &'static str {
-        self.name
     }
 
     /// Whether the text at `from` is this key's pattern.
